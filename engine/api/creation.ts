@@ -1,0 +1,133 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { type DType, type DTypeLike, toDType } from "./dtype";
+import { ApiError } from "./errors";
+import type { Nested } from "./format";
+import { type Generator, defaultGenerator } from "./random";
+import { type SizeArgs, Tensor, sizeFromArgs } from "./tensor";
+
+export interface DTypeOption {
+  dtype?: DTypeLike;
+}
+
+type Data = Nested | Float32Array | Int32Array | Uint8Array;
+
+function inferShape(data: Nested, path: number[] = []): number[] {
+  if (!Array.isArray(data)) return [];
+  const shape = [data.length];
+  if (data.length === 0) return shape;
+  const inner = inferShape(data[0] as Nested, [...path, 0]);
+  data.forEach((item, i) => {
+    const s = inferShape(item, [...path, i]);
+    if (s.length !== inner.length || s.some((d, k) => d !== inner[k])) {
+      throw new ApiError(`tensor(): ragged nested array: expected sequence of length ${inner[0] ?? "scalar"} at dim ${path.length + 1} (got ${s[0] ?? "a scalar"})`);
+    }
+  });
+  return [...shape, ...inner];
+}
+
+function firstLeaf(data: Nested): number | boolean | undefined {
+  let v: Nested | undefined = data;
+  while (Array.isArray(v)) v = v[0];
+  return v;
+}
+
+/**
+ * torch.tensor. Numbers become float32 unless a dtype is given: JavaScript cannot tell `1` from
+ * `1.0`, so PyTorch's int64 inference for integer literals would turn weights into integers.
+ */
+export function tensor(data: Data, options: DTypeOption = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const dtype: DType = options.dtype ? toDType(options.dtype) : data instanceof Int32Array ? "int32" : data instanceof Uint8Array ? "bool" : "float32";
+    return new Tensor(tf.tensor(data, [data.length], dtype));
+  }
+  const shape = inferShape(data);
+  const leaf = firstLeaf(data);
+  const dtype: DType = options.dtype ? toDType(options.dtype) : typeof leaf === "boolean" ? "bool" : "float32";
+  const flat = Array.isArray(data) ? ((data as unknown[]).flat(Infinity) as (number | boolean)[]) : [data];
+  const values = dtype === "bool" ? flat.map((v) => (v ? 1 : 0)) : flat.map(Number);
+  return new Tensor(tf.tensor(values, shape, dtype));
+}
+
+/** The trailing options object PyTorch keyword arguments turn into, split off size arguments. */
+function splitOptions<T extends object>(args: readonly unknown[]): [SizeArgs, T] {
+  const last = args[args.length - 1];
+  const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
+  const sizes = (hasOptions ? args.slice(0, -1) : args) as SizeArgs;
+  return [sizes, (hasOptions ? last : {}) as T];
+}
+
+function checkSize(name: string, shape: readonly number[]): number[] {
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ApiError(`${name}(): sizes must be non-negative integers, got [${shape.join(", ")}]`);
+  }
+  return [...shape];
+}
+
+function filled(name: string, args: readonly unknown[], value: number): Tensor {
+  const [sizes, options] = splitOptions<DTypeOption>(args);
+  const shape = checkSize(name, sizeFromArgs(sizes));
+  const dtype = options.dtype ? toDType(options.dtype) : "float32";
+  return new Tensor(tf.fill(shape, value, dtype));
+}
+
+export function zeros(...args: [...SizeArgs] | [...SizeArgs, DTypeOption]): Tensor {
+  return filled("zeros", args, 0);
+}
+
+export function ones(...args: [...SizeArgs] | [...SizeArgs, DTypeOption]): Tensor {
+  return filled("ones", args, 1);
+}
+
+export function full(size: readonly number[], fillValue: number | boolean, options: DTypeOption = {}): Tensor {
+  const dtype = options.dtype ? toDType(options.dtype) : typeof fillValue === "boolean" ? "bool" : "float32";
+  return new Tensor(tf.fill(checkSize("full", size), Number(fillValue), dtype));
+}
+
+export const zeros_like = (x: Tensor, options: DTypeOption = {}): Tensor => zeros(x.shape, { dtype: options.dtype ?? x.dtype });
+export const ones_like = (x: Tensor, options: DTypeOption = {}): Tensor => ones(x.shape, { dtype: options.dtype ?? x.dtype });
+export const full_like = (x: Tensor, value: number, options: DTypeOption = {}): Tensor =>
+  full(x.shape, value, { dtype: options.dtype ?? x.dtype });
+
+/**
+ * torch.arange(end) or arange(start, end, step). Integer arguments give int32 (positions, indices),
+ * any fractional one gives float32, as in PyTorch.
+ */
+export function arange(...args: [number] | [number, number] | [number, number, number] | [...number[], DTypeOption]): Tensor {
+  const [nums, options] = splitOptions<DTypeOption>(args);
+  const [a, b, c] = nums as number[];
+  const [start, end, step] = b === undefined ? [0, a ?? 0, 1] : [a ?? 0, b, c ?? 1];
+  if (step === 0) throw new ApiError("arange(): step must be nonzero");
+  const dtype: DType = options.dtype
+    ? toDType(options.dtype)
+    : [start, end, step].every(Number.isInteger) ? "int32" : "float32";
+  const count = Math.max(0, Math.ceil((end - start) / step));
+  const values = dtype === "int32" ? new Int32Array(count) : new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = start + i * step;
+  return new Tensor(tf.tensor(values, [count], dtype));
+}
+
+export interface RandomOptions extends DTypeOption {
+  generator?: Generator;
+}
+
+export function randn(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Tensor {
+  const [sizes, options] = splitOptions<RandomOptions>(args);
+  const shape = checkSize("randn", sizeFromArgs(sizes));
+  const gen = options.generator ?? defaultGenerator();
+  return new Tensor(tf.tensor(gen.normal(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
+}
+
+export function rand(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Tensor {
+  const [sizes, options] = splitOptions<RandomOptions>(args);
+  const shape = checkSize("rand", sizeFromArgs(sizes));
+  const gen = options.generator ?? defaultGenerator();
+  return new Tensor(tf.tensor(gen.uniform(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
+}
+
+/** torch.randint(low, high, size): integers in [low, high). */
+export function randint(low: number, high: number, size: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new ApiError(`randint(): high (${high}) must be greater than low (${low})`);
+  const shape = checkSize("randint", size);
+  const gen = options.generator ?? defaultGenerator();
+  return new Tensor(tf.tensor(gen.integers(shape.reduce((x, y) => x * y, 1), low, high), shape, "int32"));
+}

@@ -1,0 +1,77 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { op } from "../../eager/dispatch";
+import { OpError } from "../errors";
+import type { Tensor } from "../tensor";
+import { broadcastShapes } from "../ops/broadcast";
+import { castRaw } from "../ops/cast";
+
+export interface AttentionOptions {
+  /** Bool (true = may attend) or float (added to the scores), broadcastable to [..., L, S]. */
+  attn_mask?: Tensor | null;
+  dropout_p?: number;
+  is_causal?: boolean;
+  scale?: number | null;
+}
+
+/** Swaps the last two dims: K^T without tfjs-wasm's slow transposeB path. */
+function swapLast(t: tf.Tensor): tf.Tensor {
+  const perm = [...Array(t.rank).keys()];
+  perm[t.rank - 1] = t.rank - 2;
+  perm[t.rank - 2] = t.rank - 1;
+  return tf.transpose(t, perm);
+}
+
+/** Batched matmul over identical leading dims, via 3-D tfjs matMul. */
+function bmm(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const lead = a.shape.slice(0, -2);
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const n = b.shape[b.rank - 1] as number;
+  const out = tf.matMul(tf.reshape(a, [-1, m, k]), tf.reshape(b, [-1, k, n]));
+  return tf.reshape(out, [...lead, m, n]);
+}
+
+/** Boolean mask -> additive mask: 0 where attending is allowed, -inf elsewhere. */
+export function additiveMask(mask: tf.Tensor): tf.Tensor {
+  if (mask.dtype !== "bool") return castRaw(mask, "float32");
+  return tf.where(mask, tf.zeros(mask.shape), tf.fill(mask.shape, -Infinity));
+}
+
+/** Applies softmax(q k^T * scale + mask) v on raw tensors; shared with MultiheadAttention. */
+export function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | null, scale: number): { out: tf.Tensor; weights: tf.Tensor } {
+  let scores = tf.mul(bmm(q, swapLast(k)), scale);
+  if (mask) scores = tf.add(scores, mask);
+  const weights = tf.softmax(scores);
+  return { out: bmm(weights, v), weights };
+}
+
+function causalMask(l: number, s: number): tf.Tensor {
+  const m = new Float32Array(l * s);
+  for (let i = 0; i < l; i++) for (let j = i + 1; j < s; j++) m[i * s + j] = -Infinity;
+  return tf.tensor2d(m, [l, s]);
+}
+
+/** F.scaled_dot_product_attention with PyTorch 2.x semantics (inference: dropout_p is ignored). */
+export function scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): Tensor {
+  const { attn_mask = null, is_causal = false } = options;
+  const shapes = [q.shape, k.shape, v.shape];
+  if (q.dim() < 2 || k.dim() !== q.dim() || v.dim() !== q.dim()) {
+    throw new OpError("scaled_dot_product_attention", shapes, "query, key and value must have the same rank, at least 2");
+  }
+  const e = q.shape[q.dim() - 1] as number;
+  const l = q.shape[q.dim() - 2] as number;
+  const s = k.shape[k.dim() - 2] as number;
+  if (k.shape[k.dim() - 1] !== e) throw new OpError("scaled_dot_product_attention", shapes, `query and key must share the last dim (${e} vs ${k.shape[k.dim() - 1]})`);
+  if (v.shape[v.dim() - 2] !== s) throw new OpError("scaled_dot_product_attention", shapes, `key and value must have the same sequence length (${s} vs ${v.shape[v.dim() - 2]})`);
+  if (!q.shape.slice(0, -2).every((d, i) => d === k.shape[i] && d === v.shape[i])) {
+    throw new OpError("scaled_dot_product_attention", shapes, "query, key and value must have the same batch dims");
+  }
+  if (attn_mask && is_causal) throw new OpError("scaled_dot_product_attention", shapes, "pass either attn_mask or is_causal, not both");
+  if (attn_mask) broadcastShapes("scaled_dot_product_attention", attn_mask.shape, [...q.shape.slice(0, -1), s]);
+  const scale = options.scale ?? 1 / Math.sqrt(e);
+  const inputs = attn_mask ? [q, k, v, attn_mask] : [q, k, v];
+  return op("scaled_dot_product_attention", inputs, { is_causal, scale }, () => {
+    const mask = attn_mask ? additiveMask(attn_mask.raw) : is_causal ? causalMask(l, s) : null;
+    const f = (t: Tensor) => castRaw(t.raw, "float32");
+    return attend(f(q), f(k), f(v), mask, scale).out;
+  });
+}

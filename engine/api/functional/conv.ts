@@ -1,0 +1,115 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { op } from "../../eager/dispatch";
+import { OpError, formatShape } from "../errors";
+import { Parameter } from "../parameter";
+import type { Tensor } from "../tensor";
+import { castRaw } from "../ops/cast";
+import { type IntPair, pair } from "./pair";
+
+export interface Conv2dOptions {
+  stride?: IntPair;
+  padding?: IntPair | "same" | "valid";
+  dilation?: IntPair;
+  groups?: number;
+}
+
+/** PyTorch's [out, in/groups, kH, kW] to tfjs's HWIO. */
+const HWIO = [2, 3, 1, 0] as const;
+
+function filterHWIO(weight: Tensor): tf.Tensor4D {
+  const raw = weight instanceof Parameter ? weight.kernel(HWIO) : tf.transpose(weight.raw, [...HWIO]);
+  return raw as tf.Tensor4D;
+}
+
+type Pads = [[number, number], [number, number]];
+
+function resolvePadding(padding: Conv2dOptions["padding"], kernel: [number, number], dilation: [number, number]): Pads {
+  if (padding === "valid") return [[0, 0], [0, 0]];
+  if (padding === "same") {
+    // PyTorch puts the odd pixel of 'same' padding at the bottom/right, like TensorFlow.
+    return [0, 1].map((i) => {
+      const total = (dilation[i] as number) * ((kernel[i] as number) - 1);
+      const before = Math.floor(total / 2);
+      return [before, total - before];
+    }) as Pads;
+  }
+  const [ph, pw] = pair(padding ?? 0, "conv2d padding");
+  return [[ph, ph], [pw, pw]];
+}
+
+function checkConvArgs(x: Tensor, weight: Tensor, bias: Tensor | null, groups: number, padding: Conv2dOptions["padding"], stride: [number, number]): void {
+  const shapes = bias ? [x.shape, weight.shape, bias.shape] : [x.shape, weight.shape];
+  if (weight.dim() !== 4) throw new OpError("conv2d", shapes, "weight must be 4-D [out_channels, in_channels/groups, kH, kW]");
+  if (x.dim() !== 4) throw new OpError("conv2d", shapes, `expected 4-D input [N, C, H, W], got ${x.dim()}-D`);
+  const [outC, inPerGroup] = weight.shape as [number, number];
+  if (!Number.isInteger(groups) || groups < 1 || outC % groups !== 0) {
+    throw new OpError("conv2d", shapes, `groups (${groups}) must be a positive integer that divides out_channels (${outC})`);
+  }
+  if (x.shape[1] !== inPerGroup * groups) {
+    throw new OpError(
+      "conv2d",
+      shapes,
+      `given groups=${groups}, weight of size ${formatShape(weight.shape)}, expected input ${formatShape(x.shape)} to have ${inPerGroup * groups} channels, but got ${x.shape[1]} channels instead`,
+    );
+  }
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) throw new OpError("conv2d", shapes, `bias must have shape [${outC}]`);
+  if (padding === "same" && (stride[0] !== 1 || stride[1] !== 1)) {
+    throw new OpError("conv2d", shapes, "padding='same' is not supported for strided convolutions");
+  }
+}
+
+function padSpatial(x: tf.Tensor4D, pads: Pads): tf.Tensor4D {
+  const [[t, b], [l, r]] = pads;
+  if (t + b + l + r === 0) return x;
+  return tf.pad(x, [[0, 0], [t, b], [l, r], [0, 0]]);
+}
+
+/** One convolution in NHWC with explicit padding; handles what tfjs refuses (stride and dilation together). */
+function convNHWC(x: tf.Tensor4D, filter: tf.Tensor4D, stride: [number, number], dilation: [number, number], pads: Pads, depthwise: boolean): tf.Tensor4D {
+  const bothSet = (stride[0] > 1 || stride[1] > 1) && (dilation[0] > 1 || dilation[1] > 1);
+  const step: [number, number] = bothSet ? [1, 1] : stride;
+  const padded = padSpatial(x, pads);
+  let y = depthwise
+    ? tf.depthwiseConv2d(padded, filter, step, "valid", "NHWC", dilation)
+    : tf.conv2d(padded, filter, step, "valid", "NHWC", dilation);
+  if (bothSet) {
+    // tfjs needs stride 1 when dilating: run dense, then keep every stride-th output.
+    const [n, h, w, c] = y.shape;
+    y = tf.stridedSlice(y, [0, 0, 0, 0], [n, h, w, c], [1, stride[0], stride[1], 1]) as tf.Tensor4D;
+  }
+  return y;
+}
+
+function grouped(x: tf.Tensor4D, filter: tf.Tensor4D, groups: number, outC: number, stride: [number, number], dilation: [number, number], pads: Pads): tf.Tensor4D {
+  const inC = x.shape[3];
+  if (groups === 1) return convNHWC(x, filter, stride, dilation, pads, false);
+  if (groups === inC) {
+    // Depthwise: HWIO [kH, kW, 1, C*m] has output channel c*m+j, which is tfjs's [kH, kW, C, m] order.
+    const [kh, kw] = filter.shape;
+    const depthwise = tf.reshape(filter, [kh, kw, inC, outC / inC]) as tf.Tensor4D;
+    return convNHWC(x, depthwise, stride, dilation, pads, true);
+  }
+  const xs = tf.split(x, groups, 3);
+  const fs = tf.split(filter, groups, 3);
+  return tf.concat(xs.map((xi, g) => convNHWC(xi as tf.Tensor4D, fs[g] as tf.Tensor4D, stride, dilation, pads, false)), 3);
+}
+
+/** F.conv2d on NCHW input, PyTorch semantics (padding int/pair/'same'/'valid', stride, dilation, groups). */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const stride = pair(options.stride ?? 1, "conv2d stride");
+  const dilation = pair(options.dilation ?? 1, "conv2d dilation");
+  const groups = options.groups ?? 1;
+  checkConvArgs(x, weight, bias, groups, options.padding, stride);
+  const kernel = [weight.shape[2], weight.shape[3]] as [number, number];
+  const pads = resolvePadding(options.padding, kernel, dilation);
+  const outC = weight.shape[0] as number;
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const attrs = { stride, dilation, groups, padding: pads.flat() };
+  return op("conv2d", inputs, attrs, () => {
+    // tfjs convolves channels-last; the transposes keep PyTorch's NCHW at the API.
+    const nhwc = tf.transpose(castRaw(x.raw, "float32"), [0, 2, 3, 1]) as tf.Tensor4D;
+    let y: tf.Tensor = grouped(nhwc, filterHWIO(weight), groups, outC, stride, dilation, pads);
+    if (bias) y = tf.add(y, bias.raw);
+    return tf.transpose(y, [0, 3, 1, 2]);
+  });
+}

@@ -1,0 +1,10 @@
+/** The `F` namespace: torch.nn.functional's names and semantics. */
+export { relu, gelu, silu, sigmoid, tanh } from "../ops/elementwise";
+export { softmax, log_softmax } from "../ops/reduce";
+export { linear } from "./linear";
+export { conv2d, type Conv2dOptions } from "./conv";
+export { max_pool2d, avg_pool2d, adaptive_avg_pool2d, type MaxPool2dOptions, type AvgPool2dOptions } from "./pool";
+export { batch_norm, layer_norm, type BatchNormOptions, type LayerNormOptions } from "./norm";
+export { embedding, type EmbeddingOptions } from "./embedding";
+export { dropout, type DropoutOptions } from "./dropout";
+export { scaled_dot_product_attention, type AttentionOptions } from "./attention";

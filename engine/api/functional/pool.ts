@@ -1,0 +1,154 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { op } from "../../eager/dispatch";
+import { OpError } from "../errors";
+import type { Tensor } from "../tensor";
+import { castRaw } from "../ops/cast";
+import { type IntPair, pair } from "./pair";
+
+export interface MaxPool2dOptions {
+  stride?: IntPair | null;
+  padding?: IntPair;
+  dilation?: IntPair;
+  ceil_mode?: boolean;
+}
+
+export interface AvgPool2dOptions {
+  stride?: IntPair | null;
+  padding?: IntPair;
+  ceil_mode?: boolean;
+  count_include_pad?: boolean;
+  divisor_override?: number | null;
+}
+
+interface Geometry {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  out: [number, number];
+  /** Extra bottom/right padding that ceil_mode's last, partial window reaches into. */
+  extra: [number, number];
+}
+
+/** PyTorch's pooling output size, including ceil_mode's rule that a window may not start in the padding. */
+function geometry(name: string, x: Tensor, kernelSize: IntPair, o: { stride?: IntPair | null; padding?: IntPair; dilation?: IntPair; ceil_mode?: boolean }): Geometry {
+  if (x.dim() !== 4) throw new OpError(name, [x.shape], `expected 4-D input [N, C, H, W], got ${x.dim()}-D`);
+  const kernel = pair(kernelSize, `${name} kernel_size`);
+  const stride = o.stride === undefined || o.stride === null ? kernel : pair(o.stride, `${name} stride`);
+  const padding = pair(o.padding ?? 0, `${name} padding`);
+  const dilation = pair(o.dilation ?? 1, `${name} dilation`);
+  const out: [number, number] = [0, 0];
+  const extra: [number, number] = [0, 0];
+  for (const i of [0, 1] as const) {
+    const size = x.shape[2 + i] as number;
+    if (padding[i] * 2 > kernel[i]) {
+      throw new OpError(name, [x.shape], `pad should be at most half of effective kernel size, but got pad=${padding[i]}, kernel_size=${kernel[i]}`);
+    }
+    const span = size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1;
+    let n = (o.ceil_mode ? Math.ceil(span / stride[i]) : Math.floor(span / stride[i])) + 1;
+    if (o.ceil_mode && (n - 1) * stride[i] >= size + padding[i]) n -= 1;
+    if (n <= 0) throw new OpError(name, [x.shape], `output size is too small (computed ${n}) for kernel ${kernel[i]} and padding ${padding[i]}`);
+    out[i] = n;
+    extra[i] = Math.max(0, (n - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 - (size + 2 * padding[i]));
+  }
+  return { kernel, stride, padding, dilation, out, extra };
+}
+
+function padNHWC(x: tf.Tensor4D, g: Geometry, value: number): tf.Tensor4D {
+  const [ph, pw] = g.padding;
+  const [eh, ew] = g.extra;
+  if (ph + pw + eh + ew === 0) return x;
+  return tf.pad(x, [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]], value);
+}
+
+const toNHWC = (x: tf.Tensor): tf.Tensor4D => tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D;
+const toNCHW = (x: tf.Tensor): tf.Tensor => tf.transpose(x, [0, 3, 1, 2]);
+
+export function max_pool2d(x: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}): Tensor {
+  const g = geometry("max_pool2d", x, kernelSize, options);
+  return op("max_pool2d", [x], { kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, ceil_mode: !!options.ceil_mode }, () => {
+    // Padding with -inf means padded cells never win, which is how PyTorch treats them.
+    const padded = padNHWC(toNHWC(castRaw(x.raw, "float32")), g, -Infinity);
+    const dilated = g.dilation[0] > 1 || g.dilation[1] > 1;
+    const y = dilated
+      ? tf.pool(padded, g.kernel, "max", "valid", g.dilation, g.stride)
+      : tf.maxPool(padded, g.kernel, g.stride, "valid");
+    return toNCHW(y);
+  });
+}
+
+/** How many cells each output window averages over, following PyTorch's avg_pool2d exactly. */
+function divisors(x: Tensor, g: Geometry, countIncludePad: boolean): Float32Array {
+  const [h, w] = [x.shape[2] as number, x.shape[3] as number];
+  const [oh, ow] = g.out;
+  const out = new Float32Array(oh * ow);
+  for (let i = 0; i < oh; i++) {
+    for (let j = 0; j < ow; j++) {
+      let hs = i * g.stride[0] - g.padding[0];
+      let ws = j * g.stride[1] - g.padding[1];
+      let he = Math.min(hs + g.kernel[0], h + g.padding[0]);
+      let we = Math.min(ws + g.kernel[1], w + g.padding[1]);
+      const withPad = (he - hs) * (we - ws);
+      hs = Math.max(hs, 0);
+      ws = Math.max(ws, 0);
+      he = Math.min(he, h);
+      we = Math.min(we, w);
+      out[i * ow + j] = countIncludePad ? withPad : (he - hs) * (we - ws);
+    }
+  }
+  return out;
+}
+
+export function avg_pool2d(x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}): Tensor {
+  const g = geometry("avg_pool2d", x, kernelSize, options);
+  const countIncludePad = options.count_include_pad ?? true;
+  const area = g.kernel[0] * g.kernel[1];
+  const override = options.divisor_override ?? null;
+  const div = override === null ? divisors(x, g, countIncludePad) : new Float32Array(g.out[0] * g.out[1]).fill(override);
+  const uniform = div.every((d) => d === area);
+  const attrs = { kernel: g.kernel, stride: g.stride, padding: g.padding, ceil_mode: !!options.ceil_mode, count_include_pad: countIncludePad, divisor_override: override };
+  return op("avg_pool2d", [x], attrs, () => {
+    const padded = padNHWC(toNHWC(castRaw(x.raw, "float32")), g, 0);
+    // tfjs averages over the whole (zero-padded) window; rescale where PyTorch divides by fewer cells.
+    let y: tf.Tensor = tf.avgPool(padded, g.kernel, g.stride, "valid");
+    if (!uniform) y = tf.mul(y, tf.tensor(div.map((d) => area / d), [1, g.out[0], g.out[1], 1]));
+    return toNCHW(y);
+  });
+}
+
+/**
+ * Averaging matrix [in, out] with PyTorch's adaptive bins, floor(i*in/out) to ceil((i+1)*in/out);
+ * laid out for a plain matMul (tfjs-wasm's transposeB path is slow).
+ */
+function adaptiveMatrix(inSize: number, outSize: number): tf.Tensor2D {
+  const m = new Float32Array(inSize * outSize);
+  for (let i = 0; i < outSize; i++) {
+    const start = Math.floor((i * inSize) / outSize);
+    const end = Math.ceil(((i + 1) * inSize) / outSize);
+    for (let k = start; k < end; k++) m[k * outSize + i] = 1 / (end - start);
+  }
+  return tf.tensor2d(m, [inSize, outSize]);
+}
+
+export function adaptive_avg_pool2d(x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  if (x.dim() !== 4 && x.dim() !== 3) throw new OpError("adaptive_avg_pool2d", [x.shape], "expected 3-D or 4-D input");
+  const [h, w] = x.shape.slice(-2) as [number, number];
+  const requested = typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0] ?? null, outputSize[1] ?? null];
+  const [oh, ow] = [requested[0] ?? h, requested[1] ?? w];
+  if (!(oh > 0 && ow > 0)) throw new OpError("adaptive_avg_pool2d", [x.shape], `output_size must be positive, got [${oh}, ${ow}]`);
+  return op("adaptive_avg_pool2d", [x], { output_size: [oh, ow] }, () => {
+    const t = castRaw(x.raw, "float32");
+    const r = t.rank;
+    if (oh === 1 && ow === 1) return tf.mean(t, [r - 2, r - 1], true);
+    if (h % oh === 0 && w % ow === 0 && r === 4) {
+      const k: [number, number] = [h / oh, w / ow];
+      return toNCHW(tf.avgPool(toNHWC(t), k, k, "valid"));
+    }
+    // Uneven bins: average rows then columns with two small matrices, exact and shape-agnostic.
+    const cols = tf.matMul(tf.reshape(t, [-1, w]), adaptiveMatrix(w, ow));
+    const lead = x.shape.slice(0, -2);
+    const byRow = tf.transpose(tf.reshape(cols, [...lead, h, ow]), [...lead.keys(), r - 1, r - 2]);
+    const rows = tf.matMul(tf.reshape(byRow, [-1, h]), adaptiveMatrix(h, oh));
+    return tf.transpose(tf.reshape(rows, [...lead, ow, oh]), [...lead.keys(), r - 1, r - 2]);
+  });
+}

@@ -1,0 +1,117 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { opMulti } from "../../eager/dispatch";
+import { ApiError, OpError } from "../errors";
+import { attend } from "../functional/attention";
+import type { Parameter } from "../parameter";
+import type { Tensor } from "../tensor";
+import { constantParameter, xavier_uniform_, zeros_ } from "./init";
+import { Linear } from "./linear";
+import { Module } from "./module";
+
+export interface MultiheadAttentionOptions {
+  dropout?: number;
+  bias?: boolean;
+  batch_first?: boolean;
+  kdim?: number | null;
+  vdim?: number | null;
+}
+
+export interface MultiheadAttentionCall {
+  key_padding_mask?: Tensor | null;
+  need_weights?: boolean;
+  attn_mask?: Tensor | null;
+  average_attn_weights?: boolean;
+}
+
+/** PyTorch masks: bool true means "may NOT attend" here (the reverse of SDPA's); floats are added. */
+function additive(mask: tf.Tensor): tf.Tensor {
+  if (mask.dtype !== "bool") return tf.cast(mask, "float32");
+  return tf.where(mask, tf.fill(mask.shape, -Infinity), tf.zeros(mask.shape));
+}
+
+/**
+ * nn.MultiheadAttention with PyTorch's parameters (in_proj_weight [3E, E], in_proj_bias, out_proj)
+ * and call convention: returns [output, weights], weights null when need_weights is false.
+ */
+export class MultiheadAttention extends Module {
+  in_proj_weight: Parameter;
+  in_proj_bias: Parameter | null;
+  out_proj: Linear;
+  readonly head_dim: number;
+  readonly batch_first: boolean;
+  readonly dropout: number;
+
+  constructor(
+    readonly embed_dim: number,
+    readonly num_heads: number,
+    options: MultiheadAttentionOptions = {},
+  ) {
+    super();
+    if (embed_dim % num_heads !== 0) throw new ApiError(`MultiheadAttention: embed_dim (${embed_dim}) must be divisible by num_heads (${num_heads})`);
+    if ((options.kdim ?? embed_dim) !== embed_dim || (options.vdim ?? embed_dim) !== embed_dim) {
+      throw new ApiError("MultiheadAttention: kdim and vdim different from embed_dim are not supported");
+    }
+    this.head_dim = embed_dim / num_heads;
+    this.batch_first = options.batch_first ?? false;
+    this.dropout = options.dropout ?? 0;
+    const bias = options.bias ?? true;
+    // PyTorch's _reset_parameters: xavier_uniform_ in-projection, zero biases.
+    this.in_proj_weight = constantParameter([3 * embed_dim, embed_dim], 0);
+    xavier_uniform_(this.in_proj_weight);
+    this.in_proj_bias = bias ? constantParameter([3 * embed_dim], 0) : null;
+    this.out_proj = new Linear(embed_dim, embed_dim, { bias });
+    if (this.out_proj.bias) zeros_(this.out_proj.bias);
+  }
+
+  override forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionCall = {}): [Tensor, Tensor | null] {
+    const { key_padding_mask = null, attn_mask = null, need_weights = true, average_attn_weights = true } = options;
+    const batched = query.dim() === 3;
+    if (!batched && query.dim() !== 2) throw new OpError("MultiheadAttention", [query.shape], "expected query of 2 or 3 dims");
+    const e = this.embed_dim;
+    for (const t of [query, key, value]) {
+      if (t.dim() !== query.dim() || t.shape[t.dim() - 1] !== e) {
+        throw new OpError("MultiheadAttention", [query.shape, key.shape, value.shape], `query, key and value must be ${query.dim()}-D with last dim embed_dim=${e}`);
+      }
+    }
+    const inputs = [query, key, value, this.in_proj_weight, ...(this.in_proj_bias ? [this.in_proj_bias] : []), ...(attn_mask ? [attn_mask] : []), ...(key_padding_mask ? [key_padding_mask] : [])];
+    const heads = this.num_heads;
+    const d = this.head_dim;
+    const [context, weights] = opMulti("multi_head_attention", inputs, { num_heads: heads, batch_first: this.batch_first, need_weights, average_attn_weights }, () => {
+      // Work in [N, L, E]: unbatched input gets a batch of one, sequence-first input is transposed.
+      const toNLE = (t: Tensor) => (!batched ? tf.expandDims(t.raw, 0) : this.batch_first ? t.raw : tf.transpose(t.raw, [1, 0, 2]));
+      const [q, k, v] = [toNLE(query), toNLE(key), toNLE(value)];
+      const [n, l] = q.shape as [number, number];
+      const s = k.shape[1] as number;
+      const wT = this.in_proj_weight.kernel([1, 0]); // [E, 3E]
+      const project = (x: tf.Tensor, part: number) => {
+        const w = tf.slice(wT, [0, part * e], [e, e]);
+        const b = this.in_proj_bias ? tf.slice(this.in_proj_bias.raw, [part * e], [e]) : undefined;
+        const y = tf.fused.matMul({ a: tf.reshape(x, [-1, e]), b: w, bias: b });
+        // [N, T, E] -> [N, H, T, D]
+        return tf.transpose(tf.reshape(y, [n, -1, heads, d]), [0, 2, 1, 3]);
+      };
+      let mask: tf.Tensor | null = null;
+      if (attn_mask) {
+        const m = additive(attn_mask.raw);
+        mask = m.rank === 2 ? m : tf.reshape(m, [n, heads, l, s]);
+      }
+      if (key_padding_mask) {
+        const kp = tf.reshape(additive(key_padding_mask.raw), [n, 1, 1, s]);
+        mask = mask ? tf.add(mask, kp) : kp;
+      }
+      const att = attend(project(q, 0), project(k, 1), project(v, 2), mask, 1 / Math.sqrt(d));
+      let ctx = tf.reshape(tf.transpose(att.out, [0, 2, 1, 3]), [n, l, e]);
+      if (!batched) ctx = tf.squeeze(ctx, [0]);
+      let w = average_attn_weights ? tf.mean(att.weights, 1) : att.weights;
+      if (!batched) w = tf.squeeze(w, [0]);
+      return [ctx, w];
+    });
+    let out = this.out_proj(context as Tensor);
+    if (batched && !this.batch_first) out = out.transpose(0, 1);
+    return [out, need_weights ? (weights as Tensor) : null];
+  }
+
+  override extra_repr(): string {
+    return `embed_dim=${this.embed_dim}, num_heads=${this.num_heads}, batch_first=${this.batch_first}`;
+  }
+}

@@ -1,0 +1,12 @@
+/** The `nn` namespace: torch.nn's layers, containers and init functions. */
+export { Module, type LoadResult } from "./module";
+export { Parameter } from "../parameter";
+export { Linear } from "./linear";
+export { Conv2d, type Conv2dLayerOptions } from "./conv";
+export { BatchNorm2d, LayerNorm, type BatchNormLayerOptions, type LayerNormLayerOptions } from "./normalization";
+export { Embedding } from "./embedding";
+export { ReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, Identity, Dropout, Flatten } from "./activation";
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling";
+export { Sequential, ModuleList } from "./container";
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from "./attention";
+export * as init from "./init-public";

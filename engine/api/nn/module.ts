@@ -1,0 +1,195 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { inspect } from "node:util";
+import { callModule } from "../../eager/dispatch";
+import { ApiError, formatShape } from "../errors";
+import { Parameter } from "../parameter";
+import { Tensor } from "../tensor";
+
+/**
+ * Module instances are callable, `this.fc(x)`, as in PyTorch. The call signature is `forward`'s own,
+ * so a wrong argument is a type error at the user's line.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the constructor returns a callable, which this declares
+export interface Module {
+  (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
+}
+
+export interface LoadResult {
+  missing_keys: string[];
+  unexpected_keys: string[];
+}
+
+/**
+ * Base class for models and layers. Parameters, buffers and submodules are found from fields:
+ * a Parameter is a parameter, a Module a submodule, any other Tensor a buffer (saved in state_dict).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
+export class Module {
+  /** PyTorch's training flag. Tandem runs inference, so runners call eval(). */
+  training = false;
+
+  constructor() {
+    // Return a function carrying this class's prototype: subclass fields land on it and `m(x)` works.
+    const callable = ((...args: unknown[]) => callModule(callable, args)) as unknown as Module;
+    // Functions have own `name` and `length`; drop them so fields and getters by those names work.
+    delete (callable as { name?: string }).name;
+    delete (callable as { length?: number }).length;
+    Object.setPrototypeOf(callable, new.target.prototype);
+    return callable;
+  }
+
+  forward(..._args: unknown[]): unknown {
+    throw new ApiError(`${this.constructor.name} is missing the required forward() method`);
+  }
+
+  /** Own fields that are parameters, buffers or submodules, in definition order. */
+  private fields(): [string, unknown][] {
+    return Object.keys(this).map((k) => [k, (this as unknown as Record<string, unknown>)[k]]);
+  }
+
+  named_children(): [string, Module][] {
+    return this.fields().filter((e): e is [string, Module] => e[1] instanceof Module);
+  }
+
+  children(): Module[] {
+    return this.named_children().map(([, m]) => m);
+  }
+
+  /** This module and every submodule, pre-order, with dotted paths ("" for the root). */
+  named_modules(prefix = ""): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.named_children()) {
+      out.push(...child.named_modules(prefix ? `${prefix}.${name}` : name));
+    }
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.named_modules().map(([, m]) => m);
+  }
+
+  private ownParameters(): [string, Parameter][] {
+    return this.fields().filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+  }
+
+  private ownBuffers(): [string, Tensor][] {
+    return this.fields().filter((e): e is [string, Tensor] => e[1] instanceof Tensor && !(e[1] instanceof Parameter));
+  }
+
+  /** PyTorch's order: each module's own parameters, then its children's, depth first. */
+  named_parameters(prefix = ""): [string, Parameter][] {
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    for (const [path, m] of this.named_modules(prefix)) {
+      for (const [name, p] of m.ownParameters()) {
+        if (seen.has(p)) continue; // a shared (tied) weight is listed once, as in PyTorch
+        seen.add(p);
+        out.push([path ? `${path}.${name}` : name, p]);
+      }
+    }
+    return out;
+  }
+
+  parameters(): Parameter[] {
+    return this.named_parameters().map(([, p]) => p);
+  }
+
+  named_buffers(prefix = ""): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [path, m] of this.named_modules(prefix)) {
+      for (const [name, b] of m.ownBuffers()) out.push([path ? `${path}.${name}` : name, b]);
+    }
+    return out;
+  }
+
+  buffers(): Tensor[] {
+    return this.named_buffers().map(([, b]) => b);
+  }
+
+  /** Number of parameter elements (each shared weight counted once). */
+  num_parameters(): number {
+    return this.parameters().reduce((n, p) => n + p.numel(), 0);
+  }
+
+  /** Parameters and buffers by dotted name, PyTorch's keys. */
+  state_dict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [path, m] of this.named_modules()) {
+      const entries: [string, Tensor][] = [...m.ownParameters(), ...m.ownBuffers()];
+      for (const [name, t] of entries) out[path ? `${path}.${name}` : name] = t;
+    }
+    return out;
+  }
+
+  /** Copies values in from a state dict; with strict (the default) missing or extra keys are an error. */
+  load_state_dict(state: Readonly<Record<string, Tensor>>, options: { strict?: boolean } = {}): LoadResult {
+    const strict = options.strict ?? true;
+    const targets = new Map<string, [Module, string, Tensor]>();
+    for (const [path, m] of this.named_modules()) {
+      for (const [name, t] of [...m.ownParameters(), ...m.ownBuffers()]) targets.set(path ? `${path}.${name}` : name, [m, name, t]);
+    }
+    const missing = [...targets.keys()].filter((k) => !(k in state));
+    const unexpected = Object.keys(state).filter((k) => !targets.has(k));
+    const problems: string[] = [];
+    if (strict && missing.length) problems.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(", ")}.`);
+    if (strict && unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(", ")}.`);
+    for (const [key, [, , current]] of targets) {
+      const incoming = state[key];
+      if (incoming && incoming.shape.join() !== current.shape.join()) {
+        problems.push(`size mismatch for ${key}: copying a param with shape ${formatShape(incoming.shape)}, the shape in current model is ${formatShape(current.shape)}.`);
+      }
+    }
+    if (problems.length) throw new ApiError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${problems.join("\n\t")}`);
+    for (const [key, [owner, name, current]] of targets) {
+      const incoming = state[key];
+      if (!incoming) continue;
+      const values = tf.cast(incoming.raw, current.dtype);
+      if (current instanceof Parameter) {
+        current.assign(values);
+      } else {
+        (owner as unknown as Record<string, Tensor>)[name] = new Tensor(tf.keep(tf.clone(values)));
+        current.raw.dispose();
+      }
+      values.dispose();
+    }
+    return { missing_keys: missing, unexpected_keys: unexpected };
+  }
+
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  register_buffer(name: string, tensor: Tensor): void {
+    (this as unknown as Record<string, Tensor>)[name] = tensor;
+  }
+
+  register_parameter(name: string, param: Parameter | null): void {
+    (this as unknown as Record<string, Parameter | null>)[name] = param;
+  }
+
+  add_module(name: string, module: Module): void {
+    (this as unknown as Record<string, Module>)[name] = module;
+  }
+
+  /** The part inside the parentheses of this module's printed form, as PyTorch's extra_repr. */
+  extra_repr(): string {
+    return "";
+  }
+
+  toString(): string {
+    const children = this.named_children();
+    const head = `${this.constructor.name}(${this.extra_repr()}`;
+    if (children.length === 0) return `${head})`;
+    const lines = children.map(([name, m]) => `  (${name}): ${String(m).split("\n").join("\n  ")}`);
+    return `${head}${this.extra_repr() ? "\n  " : "\n"}${lines.join("\n")}\n)`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

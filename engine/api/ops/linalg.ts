@@ -1,0 +1,52 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { op } from "../../eager/dispatch";
+import { promoteTypes } from "../dtype";
+import { OpError } from "../errors";
+import type { Tensor } from "../tensor";
+import { broadcastShapes } from "./broadcast";
+import { castRaw } from "./cast";
+
+/**
+ * torch.matmul: dot for 1-D x 1-D, matrix-vector when one side is 1-D, and batched matrix products
+ * whose batch dims broadcast. `b` arrives in [.., k, n] layout: callers that own a weight keep it
+ * pre-transposed, since tfjs-wasm is slower (and fused with a bias, wrong) with transposeB.
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const as = a.shape;
+  const bs = b.shape;
+  if (as.length === 0 || bs.length === 0) {
+    throw new OpError("matmul", [as, bs], "both arguments to matmul need to be at least 1D");
+  }
+  const k1 = as[as.length - 1] as number;
+  const k2 = (bs.length === 1 ? bs[0] : bs[bs.length - 2]) as number;
+  if (k1 !== k2) {
+    throw new OpError("matmul", [as, bs], `inner dimensions differ: ${k1} (last dim of the first) vs ${k2}`);
+  }
+  const batchA = as.slice(0, -2);
+  const batchB = bs.slice(0, -2);
+  const batch = broadcastShapes("matmul", batchA, batchB);
+  const dtype = promoteTypes(a.dtype, b.dtype);
+
+  return op("matmul", [a, b], {}, () => {
+    let x = castRaw(a.raw, dtype);
+    let y = castRaw(b.raw, dtype);
+    const vecA = as.length === 1;
+    const vecB = bs.length === 1;
+    if (vecA) x = tf.reshape(x, [1, k1]);
+    if (vecB) y = tf.reshape(y, [k2, 1]);
+    const m = x.shape[x.rank - 2] as number;
+    const n = y.shape[y.rank - 1] as number;
+    let out: tf.Tensor;
+    if (y.rank === 2) {
+      // [.., m, k] x [k, n]: one 2-D product over all rows, the fast path for Linear layers.
+      out = tf.reshape(tf.matMul(tf.reshape(x, [-1, k1]), y), [...batch, m, n]);
+    } else {
+      const bx = tf.broadcastTo(x, [...batch, m, k1]);
+      const by = tf.broadcastTo(y, [...batch, k2, n]);
+      const flat = tf.matMul(tf.reshape(bx, [-1, m, k1]), tf.reshape(by, [-1, k2, n]));
+      out = tf.reshape(flat, [...batch, m, n]);
+    }
+    const shape = [...batch, ...(vecA ? [] : [m]), ...(vecB ? [] : [n])];
+    return shape.length === out.rank ? out : tf.reshape(out, shape);
+  });
+}

@@ -1,0 +1,182 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { op, opMulti } from "../../eager/dispatch";
+import { promoteTypes } from "../dtype";
+import { ApiError, OpError, formatShape, normalizeDim } from "../errors";
+import type { Tensor } from "../tensor";
+import { castRaw } from "./cast";
+
+const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Resolves one -1 in a requested shape, with PyTorch's message when the sizes do not fit. */
+export function inferShape(name: string, x: Tensor, shape: readonly number[]): number[] {
+  const total = x.numel();
+  const unknown = shape.filter((d) => d === -1).length;
+  const known = numel(shape.filter((d) => d !== -1));
+  const bad = () => new OpError(name, [x.shape], `shape '${formatShape(shape)}' is invalid for input of size ${total}`);
+  if (unknown > 1) throw new OpError(name, [x.shape], "only one dimension can be inferred (-1)");
+  if (shape.some((d) => !Number.isInteger(d) || d < -1)) throw bad();
+  if (unknown === 0) {
+    if (known !== total) throw bad();
+    return [...shape];
+  }
+  if (known === 0 || total % known !== 0) throw bad();
+  return shape.map((d) => (d === -1 ? total / known : d));
+}
+
+export function reshape(x: Tensor, shape: readonly number[], name = "reshape"): Tensor {
+  const target = inferShape(name, x, shape);
+  return op(name, [x], { shape: target }, () => tf.reshape(x.raw, target));
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.dim() === 0) return reshape(x, [1], "flatten");
+  const s = normalizeDim(startDim, x.dim(), "flatten", x.shape);
+  const e = normalizeDim(endDim, x.dim(), "flatten", x.shape);
+  if (s > e) throw new OpError("flatten", [x.shape], "start_dim cannot come after end_dim");
+  const shape = x.shape;
+  const target = [...shape.slice(0, s), numel(shape.slice(s, e + 1)), ...shape.slice(e + 1)];
+  return op("flatten", [x], { start_dim: s, end_dim: e }, () => tf.reshape(x.raw, target));
+}
+
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.dim()) {
+    throw new OpError("permute", [x.shape], `number of dims don't match in permute (got ${dims.length} dims)`);
+  }
+  const perm = dims.map((d) => normalizeDim(d, x.dim(), "permute", x.shape));
+  if (new Set(perm).size !== perm.length) throw new OpError("permute", [x.shape], "repeated dim in permute");
+  return op("permute", [x], { dims: perm }, () => tf.transpose(x.raw, perm));
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (x.dim() < 2 && dim0 === dim1) return x;
+  const a = normalizeDim(dim0, x.dim(), "transpose", x.shape);
+  const b = normalizeDim(dim1, x.dim(), "transpose", x.shape);
+  const perm = [...Array(x.dim()).keys()];
+  perm[a] = b;
+  perm[b] = a;
+  return op("transpose", [x], { dims: perm }, () => tf.transpose(x.raw, perm));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const rank = x.dim() + 1;
+  const d = normalizeDim(dim, rank, "unsqueeze", x.shape);
+  return op("unsqueeze", [x], { dim: d }, () => tf.expandDims(x.raw, d));
+}
+
+export function squeeze(x: Tensor, dim?: number | null): Tensor {
+  if (dim === undefined || dim === null) {
+    return op("squeeze", [x], { dim: null }, () => tf.squeeze(x.raw));
+  }
+  const d = normalizeDim(dim, x.dim(), "squeeze", x.shape);
+  // PyTorch leaves a dim that is not of size 1 in place instead of failing.
+  if (x.dim() === 0 || x.shape[d] !== 1) return x;
+  return op("squeeze", [x], { dim: d }, () => tf.squeeze(x.raw, [d]));
+}
+
+/** torch.split: pieces of `size` along dim (the last may be smaller), or pieces of the listed sizes. */
+export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
+  const d = normalizeDim(dim, x.dim(), "split", x.shape);
+  const length = x.shape[d] ?? 1;
+  let sizes: number[];
+  if (typeof sizeOrSizes === "number") {
+    if (!Number.isInteger(sizeOrSizes) || sizeOrSizes <= 0) {
+      throw new OpError("split", [x.shape], `split_size must be a positive integer, got ${sizeOrSizes}`);
+    }
+    sizes = [];
+    for (let start = 0; start < length; start += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, length - start));
+  } else {
+    sizes = [...sizeOrSizes];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total !== length) {
+      throw new OpError("split", [x.shape], `split sizes [${sizes.join(", ")}] sum to ${total}, not to dim ${d} of size ${length}`);
+    }
+  }
+  if (sizes.length <= 1) return [x];
+  return opMulti("split", [x], { sizes, dim: d }, () => tf.split(x.raw, sizes, d));
+}
+
+/** torch.chunk: `chunks` pieces of ceil(size / chunks), possibly fewer pieces. */
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!Number.isInteger(chunks) || chunks <= 0) {
+    throw new OpError("chunk", [x.shape], `chunks must be a positive integer, got ${chunks}`);
+  }
+  const d = normalizeDim(dim, x.dim(), "chunk", x.shape);
+  const length = x.shape[d] ?? 1;
+  return split(x, Math.max(1, Math.ceil(length / chunks)), d);
+}
+
+function checkSameRank(name: string, tensors: readonly Tensor[]): void {
+  if (tensors.length === 0) throw new ApiError(`${name} expects a non-empty list of tensors`);
+}
+
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkSameRank("cat", tensors);
+  const first = tensors[0] as Tensor;
+  const d = normalizeDim(dim, first.dim(), "cat", first.shape);
+  for (const t of tensors) {
+    const ok = t.dim() === first.dim() && t.shape.every((s, i) => i === d || s === first.shape[i]);
+    if (!ok) {
+      throw new OpError("cat", tensors.map((u) => u.shape), `sizes of tensors must match except in dimension ${d}`);
+    }
+  }
+  if (tensors.length === 1) return first;
+  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
+  return op("cat", tensors, { dim: d }, () => tf.concat(tensors.map((t) => castRaw(t.raw, dtype)), d));
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkSameRank("stack", tensors);
+  const first = tensors[0] as Tensor;
+  const d = normalizeDim(dim, first.dim() + 1, "stack", first.shape);
+  if (tensors.some((t) => t.shape.length !== first.shape.length || t.shape.some((s, i) => s !== first.shape[i]))) {
+    throw new OpError("stack", tensors.map((u) => u.shape), "stack expects each tensor to be equal size");
+  }
+  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
+  return op("stack", tensors, { dim: d }, () => tf.stack(tensors.map((t) => castRaw(t.raw, dtype)), d));
+}
+
+/** x.select(dim, index): the slice at `index`, with `dim` removed (x[:, 3] in PyTorch). */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normalizeDim(dim, x.dim(), "select", x.shape);
+  const size = x.shape[d] ?? 0;
+  if (!Number.isInteger(index) || index < -size || index >= size) {
+    throw new OpError("select", [x.shape], `index ${index} is out of bounds for dimension ${d} with size ${size}`);
+  }
+  const i = index < 0 ? index + size : index;
+  const begin = x.shape.map((_, k) => (k === d ? i : 0));
+  const sizes = x.shape.map((s, k) => (k === d ? 1 : s));
+  return op("select", [x], { dim: d, index: i }, () => tf.squeeze(tf.slice(x.raw, begin, sizes), [d]));
+}
+
+/** x.narrow(dim, start, length): `length` elements along `dim` from `start`, dim kept. */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normalizeDim(dim, x.dim(), "narrow", x.shape);
+  const size = x.shape[d] ?? 0;
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
+    throw new OpError("narrow", [x.shape], `start (${start}) + length (${length}) exceeds dimension ${d} of size ${size}`);
+  }
+  const begin = x.shape.map((_, k) => (k === d ? s : 0));
+  const sizes = x.shape.map((sz, k) => (k === d ? length : sz));
+  return op("narrow", [x], { dim: d, start: s, length }, () => tf.slice(x.raw, begin, sizes));
+}
+
+/** x.expand(...sizes): broadcasts size-1 dims to `sizes`; -1 keeps a dim. */
+export function expand(x: Tensor, sizes: readonly number[]): Tensor {
+  const offset = sizes.length - x.dim();
+  if (offset < 0) throw new OpError("expand", [x.shape], `the number of sizes (${sizes.length}) must be at least the tensor's rank`);
+  const target = sizes.map((s, i) => {
+    const current = i >= offset ? (x.shape[i - offset] as number) : 1;
+    const want = s === -1 ? current : s;
+    if (current !== 1 && current !== want) {
+      throw new OpError("expand", [x.shape], `the expanded size (${want}) must match the existing size (${current}) at dimension ${i}`);
+    }
+    return want;
+  });
+  return op("expand", [x], { sizes: target }, () => tf.broadcastTo(x.raw, target));
+}
+
+export function toDType(x: Tensor, dtype: Tensor["dtype"]): Tensor {
+  if (x.dtype === dtype) return x;
+  return op("to", [x], { dtype }, () => tf.cast(x.raw, dtype));
+}

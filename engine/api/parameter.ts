@@ -1,0 +1,61 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { Tensor } from "./tensor";
+
+function inverse(perm: readonly number[]): number[] {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+}
+
+const samePerm = (a: readonly number[] | null, b: readonly number[]): boolean =>
+  a !== null && a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * A learnable weight. It reads as PyTorch's layout (`shape`, `state_dict`, math on it), but a layer
+ * may ask for it in the layout its kernel wants (Linear: [in, out]; Conv2d: HWIO) through `kernel()`.
+ * Only one layout is stored at a time, converted on demand, so weights are never held twice.
+ */
+export class Parameter extends Tensor {
+  /** How the stored tensor is permuted from PyTorch's layout; null when it is PyTorch's. */
+  private perm: number[] | null = null;
+  private torchShape: number[];
+
+  constructor(data: Tensor | tf.Tensor) {
+    const raw = data instanceof Tensor ? data.raw : data;
+    super(tf.keep(tf.clone(raw)));
+    this.torchShape = [...raw.shape];
+  }
+
+  override get raw(): tf.Tensor {
+    if (this.perm !== null) {
+      const torchLayout = tf.keep(tf.transpose(this._raw, inverse(this.perm)));
+      this._raw.dispose();
+      this._raw = torchLayout;
+      this.perm = null;
+    }
+    return this._raw;
+  }
+
+  override get shape(): number[] {
+    return this.torchShape;
+  }
+
+  /** The weight permuted by `perm` from PyTorch's layout, stored that way until someone asks otherwise. */
+  kernel(perm: readonly number[]): tf.Tensor {
+    if (samePerm(this.perm, perm)) return this._raw;
+    const permuted = tf.keep(tf.transpose(this.raw, [...perm]));
+    this._raw.dispose();
+    this._raw = permuted;
+    this.perm = [...perm];
+    return permuted;
+  }
+
+  /** Replaces the values (load_state_dict); the shape must stay the same. */
+  assign(values: tf.Tensor): void {
+    const next = tf.keep(tf.clone(values));
+    this._raw.dispose();
+    this._raw = next;
+    this.perm = null;
+    this.torchShape = [...values.shape];
+  }
+}

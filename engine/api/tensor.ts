@@ -1,0 +1,182 @@
+import type * as tf from "@tensorflow/tfjs-core";
+import { inspect } from "node:util";
+import { notifyRead } from "../eager/dispatch";
+import { type DType, type DTypeLike, toDType as parseDType } from "./dtype";
+import { ApiError, OpError, normalizeDim } from "./errors";
+import { type Nested, formatTensor } from "./format";
+import * as ew from "./ops/elementwise";
+import type { Operand } from "./ops/elementwise";
+import { matmul } from "./ops/linalg";
+import * as red from "./ops/reduce";
+import type { Dims, ValuesIndices } from "./ops/reduce";
+import * as sh from "./ops/shape";
+
+/** `f(2, 3)` or `f([2, 3])`, as PyTorch accepts sizes. */
+export type SizeArgs = number[] | [readonly number[]];
+
+export function sizeFromArgs(args: SizeArgs): number[] {
+  const first = args[0];
+  return Array.isArray(first) ? [...(first as readonly number[])] : (args as number[]);
+}
+
+/** PyTorch lets `keepdim` be passed positionally or by keyword; keywords arrive as a trailing object. */
+export type KeepDim = boolean | { keepdim?: boolean };
+const keep = (k: KeepDim | undefined): boolean => (typeof k === "object" ? (k.keepdim ?? false) : (k ?? false));
+
+/**
+ * A tensor in eager mode: an immutable view of one tfjs tensor. Methods follow PyTorch's names and
+ * semantics (NCHW, `dim`, broadcasting); each runs one op through the dispatcher.
+ */
+export class Tensor {
+  protected _raw: tf.Tensor;
+
+  constructor(raw: tf.Tensor) {
+    this._raw = raw;
+  }
+
+  /** The underlying tfjs tensor, for kernels. */
+  get raw(): tf.Tensor {
+    return this._raw;
+  }
+
+  get shape(): number[] {
+    return this._raw.shape;
+  }
+
+  get dtype(): DType {
+    return this._raw.dtype as DType;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number | number[] {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[normalizeDim(dim, this.dim(), "size", this.shape)] as number;
+  }
+
+  numel(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+
+  // Arithmetic: tensors or plain numbers, broadcasting.
+  add(other: Operand): Tensor { return ew.add(this, other); }
+  sub(other: Operand): Tensor { return ew.sub(this, other); }
+  mul(other: Operand): Tensor { return ew.mul(this, other); }
+  div(other: Operand): Tensor { return ew.div(this, other); }
+  pow(exponent: Operand): Tensor { return ew.pow(this, exponent); }
+  maximum(other: Operand): Tensor { return ew.maximum(this, other); }
+  minimum(other: Operand): Tensor { return ew.minimum(this, other); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  rsqrt(): Tensor { return ew.rsqrt(this); }
+  abs(): Tensor { return ew.abs(this); }
+  sin(): Tensor { return ew.sin(this); }
+  cos(): Tensor { return ew.cos(this); }
+  erf(): Tensor { return ew.erf(this); }
+  clamp(min: number | null = null, max: number | null = null): Tensor { return ew.clamp(this, min, max); }
+  relu(): Tensor { return ew.relu(this); }
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  tanh(): Tensor { return ew.tanh(this); }
+  matmul(other: Tensor): Tensor { return matmul(this, other); }
+  softmax(dim: number): Tensor { return red.softmax(this, dim); }
+  log_softmax(dim: number): Tensor { return red.log_softmax(this, dim); }
+
+  // Comparisons return bool tensors.
+  gt(other: Operand): Tensor { return ew.gt(this, other); }
+  lt(other: Operand): Tensor { return ew.lt(this, other); }
+  ge(other: Operand): Tensor { return ew.ge(this, other); }
+  le(other: Operand): Tensor { return ew.le(this, other); }
+  eq(other: Operand): Tensor { return ew.eq(this, other); }
+  ne(other: Operand): Tensor { return ew.ne(this, other); }
+
+  // Reductions.
+  sum(dim?: Dims, keepdim?: KeepDim): Tensor { return red.sum(this, dim, keep(keepdim)); }
+  mean(dim?: Dims, keepdim?: KeepDim): Tensor { return red.mean(this, dim, keep(keepdim)); }
+  max(): Tensor;
+  max(dim: number, keepdim?: KeepDim): ValuesIndices;
+  max(dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
+    return dim === undefined ? red.extreme("max", this) : red.extremeAlong("max", this, dim, keep(keepdim));
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: KeepDim): ValuesIndices;
+  min(dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
+    return dim === undefined ? red.extreme("min", this) : red.extremeAlong("min", this, dim, keep(keepdim));
+  }
+  argmax(dim?: number | null, keepdim?: KeepDim): Tensor { return red.argExtreme("argmax", this, dim, keep(keepdim)); }
+  argmin(dim?: number | null, keepdim?: KeepDim): Tensor { return red.argExtreme("argmin", this, dim, keep(keepdim)); }
+
+  // Shapes. `view` is `reshape`: tfjs tensors are always contiguous, so there is no aliasing to keep.
+  reshape(...shape: SizeArgs): Tensor { return sh.reshape(this, sizeFromArgs(shape)); }
+  view(...shape: SizeArgs): Tensor { return sh.reshape(this, sizeFromArgs(shape), "view"); }
+  flatten(startDim = 0, endDim = -1): Tensor { return sh.flatten(this, startDim, endDim); }
+  permute(...dims: SizeArgs): Tensor { return sh.permute(this, sizeFromArgs(dims)); }
+  transpose(dim0: number, dim1: number): Tensor { return sh.transpose(this, dim0, dim1); }
+  /** The transpose of a 2-D tensor (x.T); reverses all dims otherwise, as PyTorch does. */
+  get T(): Tensor { return sh.permute(this, [...Array(this.dim()).keys()].reverse()); }
+  unsqueeze(dim: number): Tensor { return sh.unsqueeze(this, dim); }
+  squeeze(dim?: number | null): Tensor { return sh.squeeze(this, dim); }
+  expand(...sizes: SizeArgs): Tensor { return sh.expand(this, sizeFromArgs(sizes)); }
+  /** Always a no-op: every tfjs tensor is contiguous. Kept so PyTorch code runs unchanged. */
+  contiguous(): Tensor { return this; }
+  chunk(chunks: number, dim = 0): Tensor[] { return sh.chunk(this, chunks, dim); }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return sh.split(this, splitSize, dim); }
+  select(dim: number, index: number): Tensor { return sh.select(this, dim, index); }
+  narrow(dim: number, start: number, length: number): Tensor { return sh.narrow(this, dim, start, length); }
+
+  // Dtypes.
+  to(dtype: DTypeLike): Tensor { return sh.toDType(this, parseDType(dtype)); }
+  float(): Tensor { return sh.toDType(this, "float32"); }
+  int(): Tensor { return sh.toDType(this, "int32"); }
+  long(): Tensor { return sh.toDType(this, "int32"); }
+  bool(): Tensor { return sh.toDType(this, "bool"); }
+
+  // Values. These synchronise with the kernel library and are graph breaks in graph mode.
+  /** The value of a one-element tensor as a JS number (bools as 0/1). */
+  item(): number {
+    notifyRead(this, "item");
+    if (this.numel() !== 1) {
+      throw new OpError("item", [this.shape], `a Tensor with ${this.numel()} elements cannot be converted to a number`);
+    }
+    return Number(this.raw.dataSync()[0]);
+  }
+
+  /** Nested arrays of the values, like PyTorch's tolist(). */
+  toArray(): Nested {
+    notifyRead(this, "toArray");
+    return this.raw.arraySync() as Nested;
+  }
+
+  tolist(): Nested {
+    return this.toArray();
+  }
+
+  /** Lets `if (x.sum() > 0)` work on one-element tensors in eager mode, as Python's `bool(t)` does. */
+  [Symbol.toPrimitive](hint: string): number | string {
+    if (hint === "string") return this.toString();
+    notifyRead(this, "toPrimitive");
+    if (this.numel() !== 1) {
+      throw new ApiError(
+        `a tensor of shape [${this.shape.join(", ")}] was used as a number: only one-element tensors can be (use .item() or reduce it first)`,
+      );
+    }
+    return Number(this.raw.dataSync()[0]);
+  }
+
+  toString(): string {
+    return formatTensor(this.raw.arraySync() as Nested, this.shape, this.dtype);
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
