@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { op } from "../../eager/dispatch";
 import { OpError, formatShape } from "../errors";
 import { Parameter } from "../parameter";
-import type { Tensor } from "../tensor";
+import { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
 import { type IntPair, pair } from "./pair";
 
@@ -95,7 +95,12 @@ function grouped(x: tf.Tensor4D, filter: tf.Tensor4D, groups: number, outC: numb
 }
 
 /** F.conv2d on NCHW input, PyTorch semantics (padding int/pair/'same'/'valid', stride, dilation, groups). */
-export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
+/** Without a bias the options may come third, as `F.conv2d(x, w, stride=2)` reads in PyTorch. */
+export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions): Tensor;
+export function conv2d(x: Tensor, weight: Tensor, biasOrOptions: Tensor | Conv2dOptions | null = null, maybeOptions: Conv2dOptions = {}): Tensor {
+  const bias = biasOrOptions instanceof Tensor ? biasOrOptions : null;
+  const options = biasOrOptions === null || biasOrOptions instanceof Tensor ? maybeOptions : biasOrOptions;
   const stride = pair(options.stride ?? 1, "conv2d stride");
   const dilation = pair(options.dilation ?? 1, "conv2d dilation");
   const groups = options.groups ?? 1;
