@@ -1,0 +1,100 @@
+import { TraceMap } from "@jridgewell/trace-mapping";
+import * as esbuild from "esbuild";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { SourceLocation } from "../../shared/run";
+import type { BundleMap } from "./stack";
+
+export interface CompiledModel extends BundleMap {
+  code: string;
+  /** sha256 over every user source in the bundle, in a stable order. */
+  sourceHash: string;
+}
+
+/** A model file that does not compile: its messages and where they point. */
+export class CompileError extends Error {
+  constructor(
+    message: string,
+    readonly location: SourceLocation | null,
+    readonly details: string[],
+  ) {
+    super(message);
+    this.name = "SyntaxError";
+  }
+}
+
+const BUNDLE_NAME = "__tandem_model_bundle__.js";
+
+/**
+ * Model files may import "tandem" (provided by the worker) and their own relative files (bundled);
+ * nothing else, so that a model runs the same on every machine and cannot reach the file system.
+ */
+const importPolicy: esbuild.Plugin = {
+  name: "tandem-imports",
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.path === "tandem") return { path: "tandem", external: true };
+      if (args.path.startsWith(".") || path.isAbsolute(args.path)) return undefined;
+      return {
+        errors: [{ text: `model files may import only "tandem" and relative files, not "${args.path}"` }],
+      };
+    });
+  },
+};
+
+function toLocation(loc: esbuild.Location | null, cwd: string): SourceLocation | null {
+  if (!loc) return null;
+  return { file: path.resolve(cwd, loc.file), line: loc.line, column: loc.column + 1 };
+}
+
+/** Bundles the model file and what it imports to CommonJS, with a source map back to the .ts lines. */
+export async function compileModel(file: string): Promise<CompiledModel> {
+  const absolute = path.resolve(file);
+  const dir = path.dirname(absolute);
+  const cwd = process.cwd();
+  let result: esbuild.BuildResult<{ write: false; metafile: true }>;
+  try {
+    result = await esbuild.build({
+      entryPoints: [absolute],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: "cjs",
+      platform: "neutral",
+      target: "node20",
+      sourcemap: "external",
+      sourcesContent: false,
+      outfile: path.join(dir, BUNDLE_NAME),
+      absWorkingDir: cwd,
+      logLevel: "silent",
+      keepNames: true,
+      plugins: [importPolicy],
+      // Same class-field semantics as the engine, so fields named like Function's own props work.
+      tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
+    });
+  } catch (error) {
+    const failure = error as esbuild.BuildFailure;
+    const errors = failure.errors ?? [];
+    const first = errors[0];
+    const details = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text));
+    throw new CompileError(first?.text ?? String(error), toLocation(first?.location ?? null, cwd), details);
+  }
+  const js = result.outputFiles.find((f) => f.path.endsWith(".js"));
+  const map = result.outputFiles.find((f) => f.path.endsWith(".js.map"));
+  if (!js || !map) throw new Error("esbuild produced no bundle");
+  const inputs = Object.keys(result.metafile.inputs).sort();
+  const hash = createHash("sha256");
+  for (const input of inputs) {
+    const source = path.resolve(cwd, input);
+    hash.update(path.relative(dir, source)); // relative to the model, so the hash does not depend on the cwd
+    hash.update(await readFile(source));
+  }
+  return {
+    code: js.text,
+    bundleFile: js.path,
+    map: new TraceMap(map.text),
+    sourceRoot: dir,
+    sourceHash: hash.digest("hex"),
+  };
+}

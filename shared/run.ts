@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { BackendInfo } from "./backends";
+
+/** A place in the user's source: 1-based line and column, as editors show them. */
+export const SourceLocation = z.object({
+  file: z.string(),
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+});
+export type SourceLocation = z.infer<typeof SourceLocation>;
+
+export const ErrorKind = z.enum([
+  "syntax", // the file does not parse or an import cannot be resolved
+  "export", // no usable default export, or a malformed `inputs`
+  "shape", // an op got shapes (or dims, dtypes) it cannot work on
+  "runtime", // anything else user code threw
+  "timeout", // the worker ran past its time limit and was stopped
+  "crash", // the worker process died
+  "oom", // the worker ran out of memory
+  "backend", // the requested backend cannot run here
+  "internal", // a bug in Tandem
+]);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
+export const ModelError = z.object({
+  kind: ErrorKind,
+  /** One line, with the op and shapes where there are some; the location is kept apart. */
+  message: z.string(),
+  location: SourceLocation.nullable(),
+  /** The stack mapped to the user's sources, engine frames dropped. */
+  stack: z.array(z.string()),
+  op: z.string().nullable(),
+});
+export type ModelError = z.infer<typeof ModelError>;
+
+export const LogLevel = z.enum(["log", "info", "warn", "error", "debug", "stdout", "stderr"]);
+export const LogEntry = z.object({
+  level: LogLevel,
+  text: z.string(),
+  location: SourceLocation.nullable(),
+});
+export type LogEntry = z.infer<typeof LogEntry>;
+
+export const RunMode = z.enum(["eager"]);
+export type RunMode = z.infer<typeof RunMode>;
+
+export const RunRequest = z.object({
+  file: z.string(),
+  mode: RunMode.default("eager"),
+  backend: z.union([BackendInfo.shape.name, z.literal("auto")]).default("auto"),
+  seed: z.number().int().default(0),
+  /** Wall-clock limit for the whole job in the worker, compile included. */
+  timeoutMs: z.number().int().positive().default(30_000),
+  /** Warm forward passes after the first (cold) one, to report a steady-state time. */
+  repeat: z.number().int().min(0).max(1000).default(3),
+  /** Values per output kept in the result. */
+  previewValues: z.number().int().min(0).max(10_000).default(8),
+});
+export type RunRequest = z.infer<typeof RunRequest>;
+export type RunRequestInput = z.input<typeof RunRequest>;
+
+export const DTypeName = z.enum(["float32", "int32", "bool"]);
+
+export const TensorSummary = z.object({
+  name: z.string(),
+  shape: z.array(z.number().int().nonnegative()),
+  dtype: DTypeName,
+});
+
+export const OutputSummary = TensorSummary.extend({
+  /** The first `previewValues` values, row-major. */
+  preview: z.array(z.number()),
+  /** Sum of all values (float64 accumulation), a quick fingerprint to compare runs by eye. */
+  sum: z.number(),
+  /** Of the raw little-endian bytes: equal digests mean bit-identical outputs. */
+  sha256: z.string(),
+  hasNaN: z.boolean(),
+});
+export type OutputSummary = z.infer<typeof OutputSummary>;
+
+export const RunResult = z.object({
+  file: z.string(),
+  /** sha256 of the model's bundled sources (the file and what it imports). */
+  sourceHash: z.string(),
+  mode: RunMode,
+  backend: BackendInfo,
+  seed: z.number().int(),
+  model: z.object({
+    className: z.string(),
+    parameters: z.number().int().nonnegative(),
+    parameterBytes: z.number().int().nonnegative(),
+  }),
+  inputs: z.array(TensorSummary),
+  outputs: z.array(OutputSummary),
+  timings: z.object({
+    compileMs: z.number(),
+    constructMs: z.number(),
+    firstForwardMs: z.number(),
+    /** Median of the warm passes; null when none were asked for. */
+    warmForwardMs: z.number().nullable(),
+    warmRuns: z.number().int(),
+  }),
+  logs: z.array(LogEntry),
+  provenance: z.object({
+    tandemVersion: z.string(),
+    node: z.string(),
+    platform: z.string(),
+    cpu: z.string(),
+    time: z.string(),
+  }),
+});
+export type RunResult = z.infer<typeof RunResult>;
+
+export const RunOutcome = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), result: RunResult }),
+  z.object({ ok: z.literal(false), error: ModelError, logs: z.array(LogEntry) }),
+]);
+export type RunOutcome = z.infer<typeof RunOutcome>;
