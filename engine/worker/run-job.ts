@@ -112,7 +112,10 @@ export async function runJob(request: RunRequest, logs: (entry: LogEntry) => voi
   setBundle(compiled);
   const compileMs = now() - compileStart;
 
-  const restoreConsole = captureConsole(logs);
+  // Warm passes repeat the cold one's prints; keep the first pass's and count the rest.
+  let muted = false;
+  let mutedLines = 0;
+  const restoreConsole = captureConsole((entry) => (muted ? mutedLines++ : logs(entry)));
   try {
     manual_seed(request.seed);
     const constructStart = now();
@@ -128,7 +131,10 @@ export async function runJob(request: RunRequest, logs: (entry: LogEntry) => voi
       flattenOutputs(output, "output", []).map(([name, t]) => summarize(name, t, request.previewValues)),
     );
     const warm: number[] = [];
+    muted = true;
     for (let i = 0; i < request.repeat; i++) warm.push(timedForward(model, args, () => null).ms);
+    muted = false;
+    if (mutedLines) logs({ level: "info", text: `(${mutedLines} more lines from the ${request.repeat} warm passes not shown)`, location: null });
 
     const params = model.parameters();
     return {

@@ -1,0 +1,68 @@
+/** The CLI as a user runs it: `npx tandem ...`, checking output and exit codes. */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { BackendInfo } from "../../shared/backends";
+import { RunOutcome } from "../../shared/run";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const run = promisify(execFile);
+
+async function tandem(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin/tandem.mjs"), ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("tandem run", () => {
+  it("prints outputs, time and backend, and exits 0", async () => {
+    const { code, stdout } = await tandem("run", "assets/examples/mlp.ts", "--backend", "cpu");
+    expect(code).toBe(0);
+    expect(stdout).toContain("MLP");
+    expect(stdout).toContain("backend cpu");
+    expect(stdout).toMatch(/output\s+float32 \[8, 10\]/);
+    expect(stdout).toMatch(/forward [\d.]+ ms cold/);
+  });
+
+  it("prints one JSON object with --json", async () => {
+    const { code, stdout } = await tandem("run", "assets/examples/module_list.ts", "--json", "--repeat", "0");
+    expect(code).toBe(0);
+    const parsed = RunOutcome.parse(JSON.parse(stdout));
+    expect(parsed.ok).toBe(true);
+  });
+
+  it("exits 1 with the location and a code frame for an error in the model", async () => {
+    const { code, stderr } = await tandem("run", "engine/test/fixtures/models/shape_mismatch.ts");
+    expect(code).toBe(1);
+    expect(stderr).toContain("at engine/test/fixtures/models/shape_mismatch.ts:9:17");
+    expect(stderr).toContain(">  9 |     return this.fc2(h);");
+  });
+
+  it("exits 2 when Tandem itself cannot do the job", async () => {
+    const { code, stderr } = await tandem("run", "assets/examples/mlp.ts", "--backend", "node");
+    expect(code).toBe(2);
+    expect(stderr).toContain("@tensorflow/tfjs-node");
+  });
+
+  it("exits 2 on a bad command line", async () => {
+    const { code, stderr } = await tandem("run", "assets/examples/mlp.ts", "--seed", "x");
+    expect(code).toBe(2);
+    expect(stderr).toContain("seed must be an integer");
+  });
+});
+
+describe("tandem backends", () => {
+  it("lists every backend with availability and a reason when unavailable", async () => {
+    const { code, stdout } = await tandem("backends", "--json");
+    expect(code).toBe(0);
+    const list = BackendInfo.array().parse(JSON.parse(stdout));
+    expect(list.map((b) => b.name)).toEqual(["wasm", "cpu", "node", "node-gpu"]);
+    expect(list.find((b) => b.name === "wasm")?.available).toBe(true);
+    for (const b of list.filter((x) => !x.available)) expect(b.reason).toBeTruthy();
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * Running user model files in a worker process: results, and every way a model can fail, each
+ * reported with the user's file:line:col while the caller goes on.
+ */
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LogEntry, RunOutcome, RunResult, ModelError } from "../../shared/run";
+import { RunOutcome as RunOutcomeSchema } from "../../shared/run";
+import { runModel } from "./run-model";
+
+const models = path.resolve(import.meta.dirname, "../test/fixtures/models");
+const examples = path.resolve(import.meta.dirname, "../../assets/examples");
+
+function ok(outcome: RunOutcome): RunResult {
+  if (!outcome.ok) throw new Error(`expected success, got ${outcome.error.kind}: ${outcome.error.message}`);
+  return outcome.result;
+}
+
+function failed(outcome: RunOutcome): ModelError {
+  if (outcome.ok) throw new Error("expected the run to fail");
+  return outcome.error;
+}
+
+describe("runModel: results", () => {
+  it("runs the MLP example and summarises its output", async () => {
+    const outcome = await runModel({ file: path.join(examples, "mlp.ts"), backend: "wasm", repeat: 2 });
+    expect(RunOutcomeSchema.safeParse(outcome).success).toBe(true);
+    const r = ok(outcome);
+    expect(r.backend.name).toBe("wasm");
+    expect(r.inputs).toEqual([{ name: "x", shape: [8, 784], dtype: "float32" }]);
+    expect(r.outputs).toHaveLength(1);
+    const [out] = r.outputs;
+    expect(out?.shape).toEqual([8, 10]);
+    expect(out?.preview).toHaveLength(8);
+    expect(out?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.model.parameters).toBe(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10);
+    expect(r.timings.warmRuns).toBe(2);
+    expect(r.timings.warmForwardMs).toBeGreaterThan(0);
+    expect(r.sourceHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("is deterministic for a seed and changes with it", async () => {
+    const file = path.join(examples, "mlp.ts");
+    const [a, b, c] = await Promise.all([
+      runModel({ file, backend: "wasm", seed: 3, repeat: 0 }),
+      runModel({ file, backend: "wasm", seed: 3, repeat: 0 }),
+      runModel({ file, backend: "wasm", seed: 4, repeat: 0 }),
+    ]);
+    expect(ok(a).outputs[0]?.sha256).toBe(ok(b).outputs[0]?.sha256);
+    expect(ok(a).outputs[0]?.sha256).not.toBe(ok(c).outputs[0]?.sha256);
+  });
+
+  it("captures console.log with the user's line, streaming it as it happens", async () => {
+    const streamed: LogEntry[] = [];
+    const outcome = await runModel({ file: path.join(examples, "branching.ts"), backend: "cpu", repeat: 1 }, { onLog: (e) => streamed.push(e) });
+    const r = ok(outcome);
+    const line = r.logs.find((e) => e.level === "log");
+    expect(line?.text).toContain("gate");
+    expect(line?.location?.file).toBe(path.join(examples, "branching.ts"));
+    expect(line?.location?.line).toBeGreaterThan(1);
+    expect(streamed.some((e) => e.text === line?.text)).toBe(true);
+  });
+});
+
+describe("runModel: errors point at the user's line", () => {
+  it("reports a shape mismatch with the op, both shapes and the calling line", async () => {
+    const e = failed(await runModel({ file: path.join(models, "shape_mismatch.ts") }));
+    expect(e.kind).toBe("shape");
+    expect(e.op).toBe("linear");
+    expect(e.message).toContain("[8,1024] x [10,512]");
+    expect(e.location).toEqual({ file: path.join(models, "shape_mismatch.ts"), line: 9, column: 17 });
+  });
+
+  it("reports matmul shapes like matmul: [8,784] x [1024,10] at model.ts:7:14", async () => {
+    const e = failed(await runModel({ file: path.join(models, "matmul_mismatch.ts") }));
+    expect(e.message).toMatch(/^matmul: \[8,784\] x \[1024,10\]/);
+    expect(e.location).toMatchObject({ line: 7, column: 14 });
+  });
+
+  it("reports a syntax error at its line and column without running anything", async () => {
+    const e = failed(await runModel({ file: path.join(models, "syntax_error.ts") }));
+    expect(e.kind).toBe("syntax");
+    expect(e.message).toContain('Expected ")"');
+    expect(e.location).toEqual({ file: path.join(models, "syntax_error.ts"), line: 7, column: 21 });
+  });
+
+  it("refuses imports other than tandem and relative files", async () => {
+    const e = failed(await runModel({ file: path.join(models, "bad_import.ts") }));
+    expect(e.kind).toBe("syntax");
+    expect(e.message).toContain('"node:fs"');
+    expect(e.location?.line).toBe(1);
+  });
+
+  it("reports an exception thrown by user code with the user's stack and the logs before it", async () => {
+    const outcome = await runModel({ file: path.join(models, "throws.ts") });
+    const e = failed(outcome);
+    expect(e.kind).toBe("runtime");
+    expect(e.message).toBe("Error: expected a 3-D input, got 2-D");
+    expect(e.location).toMatchObject({ line: 4, column: 28 });
+    expect(e.stack[0]).toContain("check");
+    expect(e.stack[1]).toMatch(/Picky\.forward .*throws\.ts:10:5/);
+    expect(!outcome.ok && outcome.logs.some((l) => l.text.startsWith("checking"))).toBe(true);
+  });
+
+  it("explains a missing default export and a malformed inputs export", async () => {
+    const noDefault = failed(await runModel({ file: path.join(models, "no_default.ts") }));
+    expect(noDefault.kind).toBe("export");
+    expect(noDefault.message).toContain("no default export");
+    const badInputs = failed(await runModel({ file: path.join(models, "bad_inputs.ts") }));
+    expect(badInputs.kind).toBe("export");
+    expect(badInputs.message).toContain("inputs.x");
+    expect(badInputs.location).toMatchObject({ line: 9, column: 1 });
+  });
+});
+
+describe("runModel: the caller survives a broken worker", () => {
+  it("stops an infinite loop at the time limit, then runs the next job", async () => {
+    const start = Date.now();
+    const e = failed(await runModel({ file: path.join(models, "infinite_loop.ts"), timeoutMs: 1500 }));
+    expect(e.kind).toBe("timeout");
+    expect(e.message).toContain("1.5 s");
+    expect(Date.now() - start).toBeLessThan(15_000);
+    ok(await runModel({ file: path.join(examples, "mlp.ts"), repeat: 0 }));
+  });
+
+  it("reports a worker that runs out of memory", async () => {
+    const e = failed(await runModel({ file: path.join(models, "out_of_memory.ts"), timeoutMs: 30_000 }, { maxOldSpaceMb: 96 }));
+    expect(e.kind).toBe("oom");
+    expect(e.message).toContain("96 MB");
+  });
+
+  it("reports a worker that exits in the middle of a run", async () => {
+    const e = failed(await runModel({ file: path.join(models, "crashes.ts") }));
+    expect(e.kind).toBe("crash");
+    expect(e.message).toContain("exit code 7");
+  });
+
+  it("reports a backend that cannot run here instead of falling back silently", async () => {
+    const e = failed(await runModel({ file: path.join(examples, "mlp.ts"), backend: "node" }));
+    expect(e.kind).toBe("backend");
+    expect(e.message).toContain("@tensorflow/tfjs-node");
+  });
+});
