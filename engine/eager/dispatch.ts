@@ -18,16 +18,17 @@ export interface OpObserver {
 }
 
 interface Callable {
-  forward(...args: unknown[]): unknown;
+  forward(...args: never[]): unknown;
 }
 
 /** What `module(x)` does: forward, bracketed for the observer when there is one. */
 export function callModule(module: Callable, args: unknown[]): unknown {
   const o = observer;
-  if (o === null) return module.forward(...args);
+  const forward = module.forward as (...a: unknown[]) => unknown;
+  if (o === null) return forward.apply(module, args);
   o.enterModule?.(module);
   try {
-    return module.forward(...args);
+    return forward.apply(module, args);
   } finally {
     o.exitModule?.(module);
   }

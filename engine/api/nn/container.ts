@@ -1,4 +1,5 @@
 import { ApiError } from "../errors";
+import type { Tensor } from "../tensor";
 import { Module } from "./module";
 
 /** Registers `modules` under "0", "1", ... so state_dict keys read `layers.0.weight` as in PyTorch. */
@@ -30,10 +31,11 @@ export class Sequential extends Module {
     }
   }
 
-  override forward(input: unknown): unknown {
-    let x = input;
-    for (const m of this) x = (m as (arg: unknown) => unknown)(x);
-    return x;
+  /** Typed for the common tensor-to-tensor chain; values of any kind pass through at run time. */
+  override forward(input: Tensor): Tensor {
+    let x: unknown = input;
+    for (const m of this) x = (m as unknown as (arg: unknown) => unknown)(x);
+    return x as Tensor;
   }
 
   override get length(): number {

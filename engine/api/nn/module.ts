@@ -38,7 +38,11 @@ export class Module {
     return callable;
   }
 
-  forward(..._args: unknown[]): unknown {
+  /**
+   * Subclasses define it with their own parameters. `never[]` here lets any subclass stand where a
+   * Module is expected while `this.fc(x)` still checks x against the subclass's forward.
+   */
+  forward(..._args: never[]): unknown {
     throw new ApiError(`${this.constructor.name} is missing the required forward() method`);
   }
 
