@@ -4,6 +4,7 @@ import { softmax } from "../ops/reduce";
 import { flatten } from "../ops/shape";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
+import { py } from "./repr";
 
 export class ReLU extends Module {
   override forward(x: Tensor): Tensor { return relu(x); }
@@ -53,7 +54,7 @@ export class Dropout extends Module {
     this.p = typeof p === "number" ? p : (p.p ?? 0.5);
   }
   override forward(x: Tensor): Tensor { return dropout(x, { p: this.p, training: this.training }); }
-  override extra_repr(): string { return `p=${this.p}, inplace=False`; }
+  override extra_repr(): string { return `p=${py(this.p)}, inplace=False`; }
 }
 
 export class Flatten extends Module {

@@ -7,6 +7,7 @@ import type { Tensor } from "../tensor";
 import { constantParameter, xavier_uniform_, zeros_ } from "./init";
 import { Linear } from "./linear";
 import { Module } from "./module";
+import { py } from "./repr";
 
 export interface MultiheadAttentionOptions {
   dropout?: number;
@@ -112,6 +113,6 @@ export class MultiheadAttention extends Module {
   }
 
   override extra_repr(): string {
-    return `embed_dim=${this.embed_dim}, num_heads=${this.num_heads}, batch_first=${this.batch_first}`;
+    return `embed_dim=${this.embed_dim}, num_heads=${this.num_heads}, batch_first=${py(this.batch_first)}`;
   }
 }

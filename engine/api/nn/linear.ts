@@ -3,6 +3,7 @@ import type { Parameter } from "../parameter";
 import type { Tensor } from "../tensor";
 import { defaultLayerInit } from "./init";
 import { Module } from "./module";
+import { py } from "./repr";
 
 export class Linear extends Module {
   weight: Parameter;
@@ -24,6 +25,6 @@ export class Linear extends Module {
   }
 
   override extra_repr(): string {
-    return `in_features=${this.in_features}, out_features=${this.out_features}, bias=${this.bias !== null}`;
+    return `in_features=${this.in_features}, out_features=${this.out_features}, bias=${py(this.bias !== null)}`;
   }
 }

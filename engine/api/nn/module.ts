@@ -185,12 +185,13 @@ export class Module {
     return "";
   }
 
+  /** PyTorch's module printout: one line per leaf, children indented under their parent. */
   toString(): string {
+    const extra = this.extra_repr();
     const children = this.named_children();
-    const head = `${this.constructor.name}(${this.extra_repr()}`;
-    if (children.length === 0) return `${head})`;
-    const lines = children.map(([name, m]) => `  (${name}): ${String(m).split("\n").join("\n  ")}`);
-    return `${head}${this.extra_repr() ? "\n  " : "\n"}${lines.join("\n")}\n)`;
+    if (children.length === 0) return `${this.constructor.name}(${extra})`;
+    const lines = [...(extra ? extra.split("\n") : []), ...children.map(([name, m]) => `(${name}): ${String(m)}`)];
+    return `${this.constructor.name}(\n${lines.map((l) => `  ${l.split("\n").join("\n  ")}`).join("\n")}\n)`;
   }
 
   [inspect.custom](): string {

@@ -5,6 +5,7 @@ import type { Parameter } from "../parameter";
 import { Tensor } from "../tensor";
 import { constantParameter } from "./init";
 import { Module } from "./module";
+import { py } from "./repr";
 
 export interface BatchNormLayerOptions {
   eps?: number;
@@ -46,7 +47,7 @@ export class BatchNorm2d extends Module {
   }
 
   override extra_repr(): string {
-    return `${this.num_features}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}, track_running_stats=${this.running_mean !== null}`;
+    return `${this.num_features}, eps=${py(this.eps)}, momentum=${py(this.momentum)}, affine=${py(this.weight !== null)}, track_running_stats=${py(this.running_mean !== null)}`;
   }
 }
 
@@ -76,6 +77,6 @@ export class LayerNorm extends Module {
   }
 
   override extra_repr(): string {
-    return `(${this.normalized_shape.join(", ")},), eps=${this.eps}, elementwise_affine=${this.weight !== null}`;
+    return `(${this.normalized_shape.join(", ")},), eps=${py(this.eps)}, elementwise_affine=${py(this.weight !== null)}`;
   }
 }

@@ -2,6 +2,20 @@ import { type AvgPool2dOptions, type MaxPool2dOptions, adaptive_avg_pool2d, avg_
 import type { IntPair } from "../functional/pair";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
+import { py } from "./repr";
+
+type Size = IntPair | null | undefined;
+const size = (v: Size, fallback: IntPair): string => {
+  const value = v ?? fallback;
+  return typeof value === "number" ? String(value) : py(value);
+};
+
+function poolRepr(kernel: IntPair, o: MaxPool2dOptions & AvgPool2dOptions): string {
+  const parts = [`kernel_size=${size(kernel, kernel)}`, `stride=${size(o.stride, kernel)}`, `padding=${size(o.padding, 0)}`];
+  if (o.dilation !== undefined) parts.push(`dilation=${size(o.dilation, 1)}`);
+  parts.push(`ceil_mode=${py(o.ceil_mode ?? false)}`);
+  return parts.join(", ");
+}
 
 export class MaxPool2d extends Module {
   constructor(
@@ -12,7 +26,7 @@ export class MaxPool2d extends Module {
   }
   override forward(x: Tensor): Tensor { return max_pool2d(x, this.kernel_size, this.options); }
   override extra_repr(): string {
-    return `kernel_size=${JSON.stringify(this.kernel_size)}, stride=${JSON.stringify(this.options.stride ?? this.kernel_size)}, padding=${JSON.stringify(this.options.padding ?? 0)}`;
+    return poolRepr(this.kernel_size, this.options);
   }
 }
 
@@ -25,7 +39,7 @@ export class AvgPool2d extends Module {
   }
   override forward(x: Tensor): Tensor { return avg_pool2d(x, this.kernel_size, this.options); }
   override extra_repr(): string {
-    return `kernel_size=${JSON.stringify(this.kernel_size)}, stride=${JSON.stringify(this.options.stride ?? this.kernel_size)}, padding=${JSON.stringify(this.options.padding ?? 0)}`;
+    return poolRepr(this.kernel_size, this.options);
   }
 }
 
@@ -34,5 +48,5 @@ export class AdaptiveAvgPool2d extends Module {
     super();
   }
   override forward(x: Tensor): Tensor { return adaptive_avg_pool2d(x, this.output_size); }
-  override extra_repr(): string { return `output_size=${JSON.stringify(this.output_size)}`; }
+  override extra_repr(): string { return `output_size=${typeof this.output_size === "number" ? this.output_size : py(this.output_size)}`; }
 }
