@@ -20,12 +20,13 @@ export class Parameter extends Tensor {
   private perm: number[] | null = null;
   private torchShape: number[];
 
-  constructor(data: Tensor | tf.Tensor) {
-    const raw = data instanceof Tensor ? data.raw : data;
+  constructor(data: Tensor) {
+    const raw = data.raw;
     super(tf.keep(tf.clone(raw)));
     this.torchShape = [...raw.shape];
   }
 
+  /** @internal */
   override get raw(): tf.Tensor {
     if (this.perm !== null) {
       const torchLayout = tf.keep(tf.transpose(this._raw, inverse(this.perm)));
@@ -40,7 +41,7 @@ export class Parameter extends Tensor {
     return this.torchShape;
   }
 
-  /** The weight permuted by `perm` from PyTorch's layout, stored that way until someone asks otherwise. */
+  /** @internal The weight permuted by `perm` from PyTorch's layout, stored that way until someone asks otherwise. */
   kernel(perm: readonly number[]): tf.Tensor {
     if (samePerm(this.perm, perm)) return this._raw;
     const permuted = tf.keep(tf.transpose(this.raw, [...perm]));
@@ -50,12 +51,17 @@ export class Parameter extends Tensor {
     return permuted;
   }
 
-  /** Replaces the values (load_state_dict); the shape must stay the same. */
-  assign(values: tf.Tensor): void {
-    const next = tf.keep(tf.clone(values));
-    this._raw.dispose();
-    this._raw = next;
+  /** @internal Replaces the values in PyTorch's layout, taking ownership of `values`. */
+  override assign(values: tf.Tensor): void {
+    super.assign(values);
     this.perm = null;
     this.torchShape = [...values.shape];
+  }
+
+  /** @internal A parameter made from a temporary `raw`, which is freed: for layers creating their own weights. */
+  static adopt(raw: tf.Tensor): Parameter {
+    const p = new Parameter(new Tensor(raw));
+    raw.dispose();
+    return p;
   }
 }

@@ -17,10 +17,15 @@ export class Generator {
     return new Generator(`${this.seed}:${purpose}`);
   }
 
+  /** Samples in [low, high). A draw just below `high` can round up to it in float32; those are nudged down. */
   uniform(count: number, low = 0, high = 1): Float32Array {
     const out = new Float32Array(count);
     const span = high - low;
-    for (let i = 0; i < count; i++) out[i] = low + span * this.next();
+    const below = floatBelow(high);
+    for (let i = 0; i < count; i++) {
+      out[i] = low + span * this.next();
+      if ((out[i] as number) >= high) out[i] = below;
+    }
     return out;
   }
 
@@ -44,6 +49,15 @@ export class Generator {
     for (let i = 0; i < count; i++) out[i] = low + Math.floor(this.next() * span);
     return out;
   }
+}
+
+/** The largest float32 strictly below `x`. */
+function floatBelow(x: number): number {
+  const f = new Float32Array([x]);
+  const bits = new Int32Array(f.buffer);
+  bits[0] = (bits[0] as number) + (x > 0 ? -1 : x < 0 ? 1 : 0);
+  if (x === 0) f[0] = -1.4e-45;
+  return f[0] as number;
 }
 
 let current = new Generator(0);

@@ -1,4 +1,4 @@
-import type * as tf from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
 import { inspect } from "node:util";
 import { notifyRead } from "../eager/dispatch";
 import { type DType, type DTypeLike, toDType as parseDType } from "./dtype";
@@ -28,15 +28,27 @@ const keep = (k: KeepDim | undefined): boolean => (typeof k === "object" ? (k.ke
  * semantics (NCHW, `dim`, broadcasting); each runs one op through the dispatcher.
  */
 export class Tensor {
+  /** @internal */
   protected _raw: tf.Tensor;
 
+  /** @internal Tensors come from ops and creation functions (tensor, zeros, randn...), not from `new`. */
   constructor(raw: tf.Tensor) {
     this._raw = raw;
   }
 
-  /** The underlying tfjs tensor, for kernels. */
+  /** @internal The underlying tfjs tensor, for kernels. */
   get raw(): tf.Tensor {
     return this._raw;
+  }
+
+  /**
+   * @internal Replaces the values in place (load_state_dict, nn.init), taking ownership of `values`:
+   * every reference to this tensor sees them, as after PyTorch's copy_.
+   */
+  assign(values: tf.Tensor): void {
+    const kept = tf.keep(values);
+    if (kept !== this._raw) this._raw.dispose();
+    this._raw = kept;
   }
 
   get shape(): number[] {
@@ -59,6 +71,7 @@ export class Tensor {
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
+    if (this.dim() === 0) throw new OpError("size", [this.shape], `dimension specified as ${dim} but tensor has no dimensions`);
     return this.shape[normalizeDim(dim, this.dim(), "size", this.shape)] as number;
   }
 
@@ -153,7 +166,15 @@ export class Tensor {
   /** Nested arrays of the values, like PyTorch's tolist(). */
   toArray(): Nested {
     notifyRead(this, "toArray");
-    return this.raw.arraySync() as Nested;
+    return this.values();
+  }
+
+  /** Nested values; tfjs reads bools as 0/1, PyTorch's tolist() gives booleans. */
+  private values(): Nested {
+    const nested = this.raw.arraySync() as Nested;
+    if (this.dtype !== "bool") return nested;
+    const toBool = (v: Nested): Nested => (Array.isArray(v) ? v.map(toBool) : v === 1 || v === true);
+    return toBool(nested);
   }
 
   tolist(): Nested {
@@ -173,7 +194,7 @@ export class Tensor {
   }
 
   toString(): string {
-    return formatTensor(this.raw.arraySync() as Nested, this.shape, this.dtype);
+    return formatTensor(this.values(), this.shape, this.dtype);
   }
 
   [inspect.custom](): string {

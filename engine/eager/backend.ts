@@ -128,7 +128,10 @@ export function activeBackend(): BackendInfo {
   return active;
 }
 
-/** Probes every backend without leaving any of them active. */
+/**
+ * Probes every backend, then switches back to the one that was active. With none active before,
+ * tfjs is left on the last backend that could start, but activeBackend() still reports none.
+ */
 export async function listBackends(): Promise<BackendInfo[]> {
   const previous = active;
   const result: BackendInfo[] = [];
@@ -141,6 +144,7 @@ export async function listBackends(): Promise<BackendInfo[]> {
     }
   }
   if (previous) await setBackend(previous.name);
+  else active = null;
   return result;
 }
 

@@ -30,13 +30,13 @@ function bmm(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.reshape(out, [...lead, m, n]);
 }
 
-/** Boolean mask -> additive mask: 0 where attending is allowed, -inf elsewhere. */
+/** @internal Boolean mask -> additive mask: 0 where attending is allowed, -inf elsewhere. */
 export function additiveMask(mask: tf.Tensor): tf.Tensor {
   if (mask.dtype !== "bool") return castRaw(mask, "float32");
   return tf.where(mask, tf.zeros(mask.shape), tf.fill(mask.shape, -Infinity));
 }
 
-/** Applies softmax(q k^T * scale + mask) v on raw tensors; shared with MultiheadAttention. */
+/** @internal Applies softmax(q k^T * scale + mask) v on raw tensors; shared with MultiheadAttention. */
 export function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | null, scale: number): { out: tf.Tensor; weights: tf.Tensor } {
   let scores = tf.mul(bmm(q, swapLast(k)), scale);
   if (mask) scores = tf.add(scores, mask);

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { embedding } from "../functional/embedding";
-import type { Parameter } from "../parameter";
+import { Parameter } from "../parameter";
+import { defaultGenerator } from "../random";
 import type { Tensor } from "../tensor";
-import { normalParameter } from "./init";
 import { Module } from "./module";
 
 export class Embedding extends Module {
@@ -17,17 +17,10 @@ export class Embedding extends Module {
     super();
     const pad = options.padding_idx ?? null;
     this.padding_idx = pad === null ? null : pad < 0 ? pad + num_embeddings : pad;
-    // PyTorch: N(0, 1), with the padding row zeroed.
-    this.weight = normalParameter([num_embeddings, embedding_dim]);
-    if (this.padding_idx !== null) {
-      const row = this.padding_idx;
-      const zeroed = tf.tidy(() => {
-        const keepRows = tf.sub(1, tf.reshape(tf.oneHot(tf.tensor1d([row], "int32"), num_embeddings), [num_embeddings, 1]));
-        return tf.mul(this.weight.raw, keepRows);
-      });
-      this.weight.assign(zeroed);
-      zeroed.dispose();
-    }
+    // PyTorch: N(0, 1), with the padding row set to +0 (not a product with 0, which gives -0 bits).
+    const values = defaultGenerator().normal(num_embeddings * embedding_dim);
+    if (this.padding_idx !== null) values.fill(0, this.padding_idx * embedding_dim, (this.padding_idx + 1) * embedding_dim);
+    this.weight = Parameter.adopt(tf.tensor(values, [num_embeddings, embedding_dim]));
   }
 
   override forward(ids: Tensor): Tensor {

@@ -14,15 +14,15 @@ const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** A new parameter with values drawn from U(low, high) by the default generator. */
 export function uniformParameter(shape: readonly number[], low: number, high: number): Parameter {
-  return new Parameter(tf.tensor(defaultGenerator().uniform(count(shape), low, high), [...shape]));
+  return Parameter.adopt(tf.tensor(defaultGenerator().uniform(count(shape), low, high), [...shape]));
 }
 
 export function normalParameter(shape: readonly number[], mean = 0, std = 1): Parameter {
-  return new Parameter(tf.tensor(defaultGenerator().normal(count(shape), mean, std), [...shape]));
+  return Parameter.adopt(tf.tensor(defaultGenerator().normal(count(shape), mean, std), [...shape]));
 }
 
 export function constantParameter(shape: readonly number[], value: number): Parameter {
-  return new Parameter(tf.fill([...shape], value));
+  return Parameter.adopt(tf.fill([...shape], value));
 }
 
 /**
@@ -38,9 +38,7 @@ export function defaultLayerInit(weightShape: readonly number[], bias: boolean):
 
 // nn.init: in-place initialisers on parameters, as in torch.nn.init.
 function fill(t: Tensor, values: tf.Tensor): Tensor {
-  if (t instanceof Parameter) t.assign(values);
-  else throw new TypeError("nn.init functions work on Parameters");
-  values.dispose();
+  t.assign(values);
   return t;
 }
 

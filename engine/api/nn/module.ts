@@ -26,7 +26,7 @@ export interface LoadResult {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Module {
   /** PyTorch's training flag. Tandem runs inference, so runners call eval(). */
-  training = false;
+  declare training: boolean;
 
   constructor() {
     // Return a function carrying this class's prototype: subclass fields land on it and `m(x)` works.
@@ -35,6 +35,8 @@ export class Module {
     delete (callable as { name?: string }).name;
     delete (callable as { length?: number }).length;
     Object.setPrototypeOf(callable, new.target.prototype);
+    // Field initialisers of this base class would land on the discarded `this`: set state here.
+    callable.training = false;
     return callable;
   }
 
@@ -59,12 +61,20 @@ export class Module {
     return this.named_children().map(([, m]) => m);
   }
 
-  /** This module and every submodule, pre-order, with dotted paths ("" for the root). */
-  named_modules(prefix = ""): [string, Module][] {
-    const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.named_children()) {
-      out.push(...child.named_modules(prefix ? `${prefix}.${name}` : name));
-    }
+  /**
+   * This module and every submodule, pre-order, with dotted paths ("" for the root). A submodule
+   * reachable by two paths (shared) is listed once, as in PyTorch, unless removeDuplicate is false.
+   */
+  named_modules(prefix = "", removeDuplicate = true): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const visit = (m: Module, path: string) => {
+      if (removeDuplicate && seen.has(m)) return;
+      seen.add(m);
+      out.push([path, m]);
+      for (const [name, child] of m.named_children()) visit(child, path ? `${path}.${name}` : name);
+    };
+    visit(this, prefix);
     return out;
   }
 
@@ -118,7 +128,8 @@ export class Module {
   /** Parameters and buffers by dotted name, PyTorch's keys. */
   state_dict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [path, m] of this.named_modules()) {
+    // Every path, shared modules included: PyTorch saves a tied weight under each of its names.
+    for (const [path, m] of this.named_modules("", false)) {
       const entries: [string, Tensor][] = [...m.ownParameters(), ...m.ownBuffers()];
       for (const [name, t] of entries) out[path ? `${path}.${name}` : name] = t;
     }
@@ -129,7 +140,7 @@ export class Module {
   load_state_dict(state: Readonly<Record<string, Tensor>>, options: { strict?: boolean } = {}): LoadResult {
     const strict = options.strict ?? true;
     const targets = new Map<string, [Module, string, Tensor]>();
-    for (const [path, m] of this.named_modules()) {
+    for (const [path, m] of this.named_modules("", false)) {
       for (const [name, t] of [...m.ownParameters(), ...m.ownBuffers()]) targets.set(path ? `${path}.${name}` : name, [m, name, t]);
     }
     const missing = [...targets.keys()].filter((k) => !(k in state));
@@ -144,17 +155,11 @@ export class Module {
       }
     }
     if (problems.length) throw new ApiError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${problems.join("\n\t")}`);
-    for (const [key, [owner, name, current]] of targets) {
+    for (const [key, [, , current]] of targets) {
       const incoming = state[key];
       if (!incoming) continue;
-      const values = tf.cast(incoming.raw, current.dtype);
-      if (current instanceof Parameter) {
-        current.assign(values);
-      } else {
-        (owner as unknown as Record<string, Tensor>)[name] = new Tensor(tf.keep(tf.clone(values)));
-        current.raw.dispose();
-      }
-      values.dispose();
+      // In place, as PyTorch's copy_: references taken before the load see the new values.
+      current.assign(tf.tidy(() => tf.cast(incoming.raw, current.dtype)));
     }
     return { missing_keys: missing, unexpected_keys: unexpected };
   }
