@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx tandem` works straight after `npm ci` with no build step.
-import { register } from "tsx/esm/api";
+// Runs the CLI from its esbuild bundle, rebuilt on the fly when the TypeScript sources change, so
+// `npx tandem` works straight after `npm ci` with no separate build step.
+import { pathToFileURL } from "node:url";
+import { ensureBuilt } from "./build.mjs";
 
-register();
-await import("../engine/cli/main.ts");
+const { cli } = await ensureBuilt();
+await import(pathToFileURL(cli).href);

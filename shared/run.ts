@@ -1,13 +1,9 @@
 import { z } from "zod";
 import { BackendInfo } from "./backends";
+import { Diagnostic } from "./diagnostics";
+import { SourceLocation } from "./location";
 
-/** A place in the user's source: 1-based line and column, as editors show them. */
-export const SourceLocation = z.object({
-  file: z.string(),
-  line: z.number().int().positive(),
-  column: z.number().int().positive(),
-});
-export type SourceLocation = z.infer<typeof SourceLocation>;
+export { SourceLocation };
 
 export const ErrorKind = z.enum([
   "syntax", // the file does not parse or an import cannot be resolved
@@ -53,6 +49,8 @@ export const RunRequest = z.object({
   timeoutMs: z.number().int().positive().default(30_000),
   /** Warm forward passes after the first (cold) one, to report a steady-state time. */
   repeat: z.number().int().min(0).max(1000).default(3),
+  /** Type-check the model (beside the run, in the caller's process) and report what it finds. */
+  typecheck: z.boolean().default(true),
   /** Values per output kept in the result. */
   previewValues: z.number().int().min(0).max(10_000).default(8),
 });
@@ -101,6 +99,8 @@ export const RunResult = z.object({
     warmRuns: z.number().int(),
   }),
   logs: z.array(LogEntry),
+  /** Type errors in the model's sources; they do not stop an eager run. */
+  diagnostics: z.array(Diagnostic),
   provenance: z.object({
     tandemVersion: z.string(),
     node: z.string(),
@@ -113,6 +113,6 @@ export type RunResult = z.infer<typeof RunResult>;
 
 export const RunOutcome = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), result: RunResult }),
-  z.object({ ok: z.literal(false), error: ModelError, logs: z.array(LogEntry) }),
+  z.object({ ok: z.literal(false), error: ModelError, logs: z.array(LogEntry), diagnostics: z.array(Diagnostic) }),
 ]);
 export type RunOutcome = z.infer<typeof RunOutcome>;

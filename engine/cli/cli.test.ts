@@ -1,5 +1,7 @@
 /** The CLI as a user runs it: `npx tandem ...`, checking output and exit codes. */
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -8,10 +10,12 @@ import { RunOutcome } from "../../shared/run";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
+// Each test run starts with an empty type-check cache.
+const env = { ...process.env, TANDEM_CACHE: mkdtempSync(path.join(os.tmpdir(), "tandem-cache-")) };
 
 async function tandem(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin/tandem.mjs"), ...args], { cwd: root });
+    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin/tandem.mjs"), ...args], { cwd: root, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -53,6 +57,29 @@ describe("tandem run", () => {
     const { code, stderr } = await tandem("run", "assets/examples/mlp.ts", "--seed", "x");
     expect(code).toBe(2);
     expect(stderr).toContain("seed must be an integer");
+  });
+});
+
+describe("tandem check and the type check beside a run", () => {
+  it("reports type errors at the user's lines and exits 1", async () => {
+    const { code, stdout } = await tandem("check", "engine/test/fixtures/models/type_error.ts");
+    expect(code).toBe(1);
+    expect(stdout).toContain("type_error.ts:7:11  error TS2322");
+    // Comparing a tensor with > runs in eager mode: a warning that says how to write it.
+    expect(stdout).toMatch(/type_error\.ts:8:9 {2}warning TS2365: .*x\.item\(\) > 0/);
+  });
+
+  it("says so when a file is clean", async () => {
+    const { code, stdout } = await tandem("check", "assets/examples/resnet_cnn.ts");
+    expect(code).toBe(0);
+    expect(stdout).toContain("no type errors");
+  });
+
+  it("runs a model with type errors anyway and lists them after the results", async () => {
+    const { code, stdout } = await tandem("run", "engine/test/fixtures/models/type_error.ts", "--json");
+    expect(code).toBe(0);
+    const outcome = RunOutcome.parse(JSON.parse(stdout));
+    expect(outcome.ok && outcome.result.diagnostics.map((d) => d.code)).toEqual(["TS2322", "TS2365"]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { codeFrameColumns } from "@babel/code-frame";
 import { readFileSync } from "node:fs";
+import type { Diagnostic } from "../../shared/diagnostics";
 import type { LogEntry, ModelError, OutputSummary, RunResult } from "../../shared/run";
 import { formatLocation } from "../worker/stack";
 
@@ -29,6 +30,15 @@ function logLine(entry: LogEntry): string {
   return `  ${where}${entry.text.split("\n").join("\n    ")}`;
 }
 
+/** Type-check findings, one per line with the user's location; empty when there are none. */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string[] {
+  if (diagnostics.length === 0) return [];
+  return [
+    "type check",
+    ...diagnostics.map((d) => `  ${d.location ? `${formatLocation(d.location)}  ` : ""}${d.severity} ${d.code}: ${d.message.split("\n").join("\n    ")}`),
+  ];
+}
+
 /** The human-readable form of a successful run. */
 export function formatRun(r: RunResult): string {
   const features = Object.entries(r.backend.features).filter(([, v]) => v === true).map(([k]) => k);
@@ -49,6 +59,7 @@ export function formatRun(r: RunResult): string {
       (r.timings.warmForwardMs === null ? "" : `, ${ms(r.timings.warmForwardMs)} warm (median of ${r.timings.warmRuns})`),
   ];
   if (r.logs.length) lines.push("logs", ...r.logs.map(logLine));
+  lines.push(...formatDiagnostics(r.diagnostics));
   return lines.join("\n");
 }
 
@@ -63,12 +74,13 @@ function codeFrame(error: ModelError): string | null {
 }
 
 /** The human-readable form of a failed run: message at the user's line, a code frame, the stack. */
-export function formatError(error: ModelError, logs: readonly LogEntry[]): string {
+export function formatError(error: ModelError, logs: readonly LogEntry[], diagnostics: readonly Diagnostic[] = []): string {
   const where = error.location ? ` at ${formatLocation(error.location)}` : "";
   const lines = [`error (${error.kind}): ${error.message}${where}`];
   const frame = codeFrame(error);
   if (frame) lines.push("", frame, "");
   if (error.stack.length > 1 || (!frame && error.stack.length)) lines.push(...error.stack.map((s) => `  ${s}`));
   if (logs.length) lines.push("logs before the error", ...logs.map(logLine));
+  lines.push(...formatDiagnostics(diagnostics));
   return lines.join("\n");
 }

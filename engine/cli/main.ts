@@ -1,10 +1,9 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { BackendName } from "../../shared/backends";
 import type { ErrorKind } from "../../shared/run";
-import { listBackends } from "../eager/backend";
 import { runModel } from "../runner/run-model";
 import { TANDEM_VERSION } from "../worker/provenance";
-import { formatError, formatRun } from "./format";
+import { formatDiagnostics, formatError, formatRun } from "./format";
 
 /** Exit codes: 0 success, 1 the user's model is at fault, 2 Tandem or the machine is. */
 const EXIT_FOR: Record<ErrorKind, 1 | 2> = {
@@ -48,17 +47,32 @@ program
   .option("--seed <n>", "seed for weights and example inputs", integer("seed", 0), 0)
   .option("--timeout <seconds>", "stop the model after this long", seconds, 30)
   .option("--repeat <n>", "warm forward passes after the first", integer("repeat", 0), 3)
+  .option("--no-typecheck", "skip the type check that runs beside the model")
   .option("--max-memory <MB>", "heap limit of the worker that runs the model", integer("max-memory", 64), 4096)
   .option("--json", "print one JSON object instead of text")
-  .action(async (model: string, opts: { mode: "eager"; backend: BackendName | "auto"; seed: number; timeout: number; repeat: number; maxMemory: number; json?: boolean }) => {
+  .action(async (model: string, opts: { mode: "eager"; backend: BackendName | "auto"; seed: number; timeout: number; repeat: number; typecheck: boolean; maxMemory: number; json?: boolean }) => {
     const outcome = await runModel(
-      { file: model, mode: opts.mode, backend: opts.backend, seed: opts.seed, timeoutMs: Math.round(opts.timeout * 1000), repeat: opts.repeat },
+      { file: model, mode: opts.mode, backend: opts.backend, seed: opts.seed, timeoutMs: Math.round(opts.timeout * 1000), repeat: opts.repeat, typecheck: opts.typecheck },
       { maxOldSpaceMb: opts.maxMemory },
     );
     if (opts.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
     else if (outcome.ok) process.stdout.write(`${formatRun(outcome.result)}\n`);
-    else process.stderr.write(`${formatError(outcome.error, outcome.logs)}\n`);
+    else process.stderr.write(`${formatError(outcome.error, outcome.logs, outcome.diagnostics)}\n`);
     process.exitCode = outcome.ok ? 0 : EXIT_FOR[outcome.error.kind];
+  });
+
+program
+  .command("check")
+  .description("type-check a model file against the tandem API without running it; exits 1 on errors")
+  .argument("<model>", "model file (.ts)")
+  .option("--json", "print the diagnostics as JSON")
+  .action(async (model: string, opts: { json?: boolean }) => {
+    const { typecheckModel } = await import("../check/typecheck");
+    const diagnostics = typecheckModel(model);
+    if (opts.json) process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
+    else if (diagnostics.length) process.stdout.write(`${formatDiagnostics(diagnostics).join("\n")}\n`);
+    else process.stdout.write(`${model}: no type errors\n`);
+    process.exitCode = diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   });
 
 program
@@ -66,6 +80,7 @@ program
   .description("list the eager backends, whether each can run on this machine, and why not")
   .option("--json", "print JSON")
   .action(async (opts: { json?: boolean }) => {
+    const { listBackends } = await import("../eager/backend"); // loads tfjs, which `run` leaves to the worker
     const backends = await listBackends();
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(backends, null, 2)}\n`);

@@ -1,16 +1,13 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import type { LogEntry, ModelError, RunOutcome, RunRequestInput } from "../../shared/run";
-import { RunRequest } from "../../shared/run";
+import { ensureBuilt } from "../../bin/build.mjs";
+import type { LogEntry, ModelError, RunOutcome, RunRequest } from "../../shared/run";
 import { FromWorker, type ToWorker } from "../worker/protocol";
 
-const WORKER_ENTRY = fileURLToPath(new URL("../worker/main.ts", import.meta.url));
-const TSX_LOADER = import.meta.resolve("tsx");
 /** How long a fresh worker may take to load Node, tsx and tfjs before we call it broken. */
 const STARTUP_LIMIT_MS = 60_000;
 const STDERR_TAIL = 4_000;
 
-export interface RunOptions {
+export interface WorkerOptions {
   /** Called for each console line of the model as it happens. */
   onLog?: (entry: LogEntry) => void;
   /** V8 heap limit of the worker; beyond it the worker dies and the run reports out-of-memory. */
@@ -21,25 +18,25 @@ const isV8OomReport = (line: string): boolean =>
   /^\s*(<---|\[\d+:0x[0-9a-f]+\]|FATAL ERROR|----- Native stack|\d+: 0x[0-9a-f]+)/.test(line);
 
 function failure(kind: ModelError["kind"], message: string, logs: LogEntry[], stack: string[] = []): RunOutcome {
-  return { ok: false, error: { kind, message, location: null, stack, op: null }, logs };
+  return { ok: false, error: { kind, message, location: null, stack, op: null }, logs, diagnostics: [] };
 }
 
-function spawnWorker(maxOldSpaceMb: number): ChildProcess {
-  return fork(WORKER_ENTRY, [], {
-    execArgv: ["--import", TSX_LOADER, `--max-old-space-size=${maxOldSpaceMb}`],
+async function spawnWorker(maxOldSpaceMb: number): Promise<ChildProcess> {
+  const { worker } = await ensureBuilt();
+  return fork(worker, [], {
+    execArgv: [`--max-old-space-size=${maxOldSpaceMb}`],
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     serialization: "json",
   });
 }
 
 /**
- * Runs one model file in a fresh worker process and resolves with its outcome; never rejects for
- * anything the model does. The time limit covers the job itself, not the worker's start-up.
+ * Runs one job in a fresh worker process and resolves with its outcome; never rejects for anything
+ * the model does. The time limit covers the job itself, not the worker's start-up.
  */
-export function runModel(input: RunRequestInput, options: RunOptions = {}): Promise<RunOutcome> {
-  const request = RunRequest.parse(input);
+export async function runInWorker(request: RunRequest, options: WorkerOptions = {}): Promise<RunOutcome> {
   const logs: LogEntry[] = [];
-  const child = spawnWorker(options.maxOldSpaceMb ?? 4096);
+  const child = await spawnWorker(options.maxOldSpaceMb ?? 4096);
   let stderr = "";
 
   return new Promise<RunOutcome>((resolve) => {

@@ -17,7 +17,7 @@ function send(message: FromWorker): void {
 const logs: LogEntry[] = [];
 
 function fail(error: unknown): void {
-  send({ type: "done", outcome: { ok: false, error: toModelError(error), logs } });
+  send({ type: "done", outcome: { ok: false, error: toModelError(error), logs, diagnostics: [] } });
 }
 
 // Errors thrown later by the model (a timer callback, a rejected promise) still end the job cleanly.

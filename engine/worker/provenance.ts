@@ -1,8 +1,9 @@
-import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { ROOT } from "../paths";
 
-const require = createRequire(import.meta.url);
-const pkg = require("../../package.json") as { version: string };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
 
 export const TANDEM_VERSION = pkg.version;
 

@@ -158,6 +158,7 @@ export async function runJob(request: RunRequest, logs: (entry: LogEntry) => voi
         warmRuns: warm.length,
       },
       logs: [],
+      diagnostics: [],
       provenance: provenance(),
     };
   } finally {
