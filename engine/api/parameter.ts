@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { disposeAfterOp } from "../eager/deferred-dispose";
 import { Tensor } from "./tensor";
 
 function inverse(perm: readonly number[]): number[] {
@@ -30,7 +31,7 @@ export class Parameter extends Tensor {
   override get raw(): tf.Tensor {
     if (this.perm !== null) {
       const torchLayout = tf.keep(tf.transpose(this._raw, inverse(this.perm)));
-      this._raw.dispose();
+      disposeAfterOp(this._raw);
       this._raw = torchLayout;
       this.perm = null;
     }
@@ -42,10 +43,10 @@ export class Parameter extends Tensor {
   }
 
   /** @internal The weight permuted by `perm` from PyTorch's layout, stored that way until someone asks otherwise. */
-  kernel(perm: readonly number[]): tf.Tensor {
+  override inLayout(perm: readonly number[]): tf.Tensor {
     if (samePerm(this.perm, perm)) return this._raw;
     const permuted = tf.keep(tf.transpose(this.raw, [...perm]));
-    this._raw.dispose();
+    disposeAfterOp(this._raw);
     this._raw = permuted;
     this.perm = [...perm];
     return permuted;

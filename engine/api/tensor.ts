@@ -42,6 +42,14 @@ export class Tensor {
   }
 
   /**
+   * @internal The values permuted by `perm`, for a kernel that wants another layout. A Parameter
+   * keeps itself in that layout; a plain tensor is transposed on each call.
+   */
+  inLayout(perm: readonly number[]): tf.Tensor {
+    return tf.transpose(this._raw, [...perm]);
+  }
+
+  /**
    * @internal Replaces the values in place (load_state_dict, nn.init), taking ownership of `values`:
    * every reference to this tensor sees them, as after PyTorch's copy_.
    */

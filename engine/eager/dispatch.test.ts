@@ -2,7 +2,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as T from "../api";
-import { type OpAttrs, type OpObserver, callModule, op, opMulti, setOpObserver } from "./dispatch";
+import { type OpAttrs, type OpInput, type OpObserver, apply, applyMulti, callModule, setOpObserver } from "./dispatch";
+import { type Kernel, defineOp } from "./registry";
 import { setBackend } from "./backend";
 
 beforeAll(async () => {
@@ -16,7 +17,7 @@ afterEach(() => {
 interface OpEvent {
   kind: "op";
   name: string;
-  inputs: readonly T.Tensor[];
+  inputs: readonly OpInput[];
   attrs: OpAttrs;
   outputs: readonly T.Tensor[];
 }
@@ -34,7 +35,7 @@ type Event = OpEvent | ReadEvent | ModuleEvent;
 function recorder(withModules = true): { observer: OpObserver; events: Event[]; ops: () => OpEvent[]; reads: () => ReadEvent[] } {
   const events: Event[] = [];
   const observer: OpObserver = {
-    op: (name, inputs, attrs, outputs) => events.push({ kind: "op", name, inputs, attrs, outputs }),
+    op: (def, inputs, attrs, outputs) => events.push({ kind: "op", name: def.name, inputs, attrs, outputs }),
     read: (tensor, how) => events.push({ kind: "read", tensor, how }),
   };
   if (withModules) {
@@ -89,7 +90,7 @@ describe("op observer", () => {
     const { values, indices } = x.max(1);
     const parts = T.arange(6).split(2);
     const ops = rec.ops();
-    expect(ops.map((e) => e.name)).toEqual(["max", "split"]);
+    expect(ops.map((e) => e.name)).toEqual(["max_dim", "split"]);
     expect(ops[0]?.outputs).toEqual([values, indices]);
     expect(ops[1]?.outputs).toEqual(parts);
     expect(ops[1]?.outputs).toHaveLength(3);
@@ -101,7 +102,7 @@ describe("op observer", () => {
     setOpObserver(rec.observer);
     x.add(3);
     expect(rec.ops()[0]?.inputs).toEqual([x]);
-    expect(rec.ops()[0]?.attrs).toEqual({ other: 3 });
+    expect(rec.ops()[0]?.attrs).toEqual({ dtype: "float32", other: 3 });
   });
 
   it("an op that fails is not reported", () => {
@@ -237,29 +238,39 @@ describe("reads", () => {
   });
 });
 
-describe("op / opMulti", () => {
+let throwing: () => never = () => {
+  throw new Error("unset");
+};
+const DOUBLE = defineOp({ name: "test_double", kernel: ([x], a) => tf.mul(x as tf.Tensor, a.factor as number) });
+const HALVES = defineOp({ name: "test_halves", kernel: ([x]) => tf.split(x as tf.Tensor, 2) });
+const THROWS: Kernel = () => throwing();
+const MY_OP = defineOp({ name: "my_op", kernel: THROWS });
+const OUTER = defineOp({ name: "outer", kernel: THROWS });
+
+describe("apply / applyMulti", () => {
   it("wrap the kernel's result in a Tensor and report it", () => {
     const x = T.tensor([1, 2]);
     const rec = recorder();
     setOpObserver(rec.observer);
-    const y = op("double", [x], { factor: 2 }, () => tf.mul(x.raw, 2));
+    const y = apply(DOUBLE, [x], { factor: 2 });
     expect(y).toBeInstanceOf(T.Tensor);
     expect(y.toArray()).toEqual([2, 4]);
-    const parts = opMulti("halves", [x], {}, () => tf.split(x.raw, 2));
+    const parts = applyMulti(HALVES, [x], {});
     expect(parts.map((p) => p.toArray())).toEqual([[1], [2]]);
     expect(rec.ops().map((e) => [e.name, e.attrs])).toEqual([
-      ["double", { factor: 2 }],
-      ["halves", {}],
+      ["test_double", { factor: 2 }],
+      ["test_halves", {}],
     ]);
   });
 
   it("turn a tfjs kernel error into a ShapeError named after the Tandem op, without tfjs's prefix", () => {
     const x = T.tensor([1, 2]);
     let caught: unknown;
+    throwing = () => {
+      throw new Error("Error in matMul: inner shapes differ");
+    };
     try {
-      op("my_op", [x], {}, () => {
-        throw new Error("Error in matMul: inner shapes differ");
-      });
+      apply(MY_OP, [x], {});
     } catch (error) {
       caught = error;
     }
@@ -270,16 +281,16 @@ describe("op / opMulti", () => {
   it("pass ShapeErrors and non-Error throws through unchanged", () => {
     const x = T.tensor([1]);
     const original = new T.ShapeError("inner", [[1]], "detail");
-    expect(() =>
-      op("outer", [x], {}, () => {
-        throw original;
-      }),
-    ).toThrow(original);
+    throwing = () => {
+      throw original;
+    };
+    expect(() => apply(OUTER, [x], {})).toThrow(original);
     let caught: unknown;
+    throwing = () => {
+      throw "plain string";
+    };
     try {
-      opMulti("outer", [x], {}, () => {
-        throw "plain string";
-      });
+      applyMulti(OUTER, [x], {});
     } catch (error) {
       caught = error;
     }

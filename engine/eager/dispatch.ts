@@ -1,16 +1,19 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import { Tensor } from "../api/tensor";
 import { OpError } from "../api/errors";
+import { beginOp, endOp } from "./deferred-dispose";
+import type { OpAttrs, OpDef } from "./registry";
 
-export type AttrValue = number | boolean | string | null | readonly number[] | readonly (readonly number[])[];
-export type OpAttrs = Readonly<Record<string, AttrValue | undefined>>;
+export type { AttrValue, OpAttrs } from "./registry";
+
+export type OpInput = Tensor | null;
 
 /**
  * Sees every op the model runs and every time user code reads a tensor's values. The eager
  * profiler and the graph tracer are observers; with none installed dispatch costs one null check.
  */
 export interface OpObserver {
-  op(name: string, inputs: readonly Tensor[], attrs: OpAttrs, outputs: readonly Tensor[]): void;
+  op(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs, outputs: readonly Tensor[]): void;
   read(tensor: Tensor, how: "item" | "toArray" | "toPrimitive"): void;
   /** Brackets a module call (`this.fc(x)`), so ops can be attributed to module paths. */
   enterModule?(module: object): void;
@@ -20,6 +23,8 @@ export interface OpObserver {
 interface Callable {
   forward(...args: never[]): unknown;
 }
+
+let observer: OpObserver | null = null;
 
 /** What `module(x)` does: forward, bracketed for the observer when there is one. */
 export function callModule(module: Callable, args: unknown[]): unknown {
@@ -34,8 +39,6 @@ export function callModule(module: Callable, args: unknown[]): unknown {
   }
 }
 
-let observer: OpObserver | null = null;
-
 /** Installs `next` and returns the observer it replaced, so callers can restore it. */
 export function setOpObserver(next: OpObserver | null): OpObserver | null {
   const previous = observer;
@@ -47,39 +50,44 @@ export function notifyRead(tensor: Tensor, how: "item" | "toArray" | "toPrimitiv
   observer?.read(tensor, how);
 }
 
-function wrapKernelError(name: string, inputs: readonly Tensor[], error: unknown): unknown {
+function wrapKernelError(name: string, inputs: readonly OpInput[], error: unknown): unknown {
   if (error instanceof OpError || !(error instanceof Error)) return error;
   // tfjs prefixes its own op name ("Error in matMul: ..."); ours is the one the user called.
   const detail = error.message.replace(/^Error in [\w.]+:\s*/, "");
-  return new OpError(name, inputs.map((t) => t.shape), detail);
+  const shapes = inputs.filter((t): t is Tensor => t !== null).map((t) => t.shape);
+  return new OpError(name, shapes, detail);
 }
 
-/** Runs one op's kernel and wraps its result; every Tandem op goes through here or `opMulti`. */
-export function op(name: string, inputs: readonly Tensor[], attrs: OpAttrs, kernel: () => tf.Tensor): Tensor {
-  let raw: tf.Tensor;
+function rawInputs(def: OpDef, inputs: readonly OpInput[]): (tf.Tensor | null)[] {
+  const layouts = def.layouts;
+  if (!layouts) return inputs.map((t) => (t === null ? null : t.raw));
+  return inputs.map((t, i) => {
+    if (t === null) return null;
+    const perm = layouts[i];
+    return perm ? t.inLayout(perm) : t.raw;
+  });
+}
+
+function run(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): tf.Tensor | tf.Tensor[] {
+  beginOp();
   try {
-    raw = kernel();
+    return def.kernel(rawInputs(def, inputs), attrs);
   } catch (error) {
-    throw wrapKernelError(name, inputs, error);
+    throw wrapKernelError(def.name, inputs, error);
+  } finally {
+    endOp();
   }
-  const out = new Tensor(raw);
-  observer?.op(name, inputs, attrs, [out]);
+}
+
+/** Runs one op with one output; every Tandem op goes through here or `applyMulti`. */
+export function apply(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): Tensor {
+  const out = new Tensor(run(def, inputs, attrs) as tf.Tensor);
+  observer?.op(def, inputs, attrs, [out]);
   return out;
 }
 
-export function opMulti(
-  name: string,
-  inputs: readonly Tensor[],
-  attrs: OpAttrs,
-  kernel: () => tf.Tensor[],
-): Tensor[] {
-  let raws: tf.Tensor[];
-  try {
-    raws = kernel();
-  } catch (error) {
-    throw wrapKernelError(name, inputs, error);
-  }
-  const outs = raws.map((raw) => new Tensor(raw));
-  observer?.op(name, inputs, attrs, outs);
+export function applyMulti(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): Tensor[] {
+  const outs = (run(def, inputs, attrs) as tf.Tensor[]).map((raw) => new Tensor(raw));
+  observer?.op(def, inputs, attrs, outs);
   return outs;
 }

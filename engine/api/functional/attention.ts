@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op } from "../../eager/dispatch";
+import { apply } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { OpError } from "../errors";
 import type { Tensor } from "../tensor";
 import { broadcastShapes } from "../ops/broadcast";
@@ -58,7 +59,6 @@ export function scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, op
     throw new OpError("scaled_dot_product_attention", shapes, "query, key and value must have the same rank, at least 2");
   }
   const e = q.shape[q.dim() - 1] as number;
-  const l = q.shape[q.dim() - 2] as number;
   const s = k.shape[k.dim() - 2] as number;
   if (k.shape[k.dim() - 1] !== e) throw new OpError("scaled_dot_product_attention", shapes, `query and key must share the last dim (${e} vs ${k.shape[k.dim() - 1]})`);
   if (v.shape[v.dim() - 2] !== s) throw new OpError("scaled_dot_product_attention", shapes, `key and value must have the same sequence length (${s} vs ${v.shape[v.dim() - 2]})`);
@@ -67,11 +67,15 @@ export function scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, op
   }
   if (attn_mask && is_causal) throw new OpError("scaled_dot_product_attention", shapes, "pass either attn_mask or is_causal, not both");
   if (attn_mask) broadcastShapes("scaled_dot_product_attention", attn_mask.shape, [...q.shape.slice(0, -1), s]);
-  const scale = options.scale ?? 1 / Math.sqrt(e);
-  const inputs = attn_mask ? [q, k, v, attn_mask] : [q, k, v];
-  return op("scaled_dot_product_attention", inputs, { is_causal, scale }, () => {
-    const mask = attn_mask ? additiveMask(attn_mask.raw) : is_causal ? causalMask(l, s) : null;
-    const f = (t: Tensor) => castRaw(t.raw, "float32");
-    return attend(f(q), f(k), f(v), mask, scale).out;
-  });
+  return apply(SDPA, [q, k, v, attn_mask], { is_causal, scale: options.scale ?? 1 / Math.sqrt(e) });
 }
+
+const SDPA = defineOp({
+  name: "scaled_dot_product_attention",
+  kernel: ([q, k, v, attnMask], attrs) => {
+    const f = (t: tf.Tensor | null | undefined) => castRaw(t as tf.Tensor, "float32");
+    const [l, s] = [(q as tf.Tensor).shape.at(-2) as number, (k as tf.Tensor).shape.at(-2) as number];
+    const mask = attnMask ? additiveMask(attnMask) : attrs.is_causal ? causalMask(l, s) : null;
+    return attend(f(q), f(k), f(v), mask, attrs.scale as number).out;
+  },
+});

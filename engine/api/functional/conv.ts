@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op } from "../../eager/dispatch";
+import { apply } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { OpError, formatShape } from "../errors";
-import { Parameter } from "../parameter";
 import { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
 import { type IntPair, pair } from "./pair";
@@ -15,11 +15,6 @@ export interface Conv2dOptions {
 
 /** PyTorch's [out, in/groups, kH, kW] to tfjs's HWIO. */
 const HWIO = [2, 3, 1, 0] as const;
-
-function filterHWIO(weight: Tensor): tf.Tensor4D {
-  const raw = weight instanceof Parameter ? weight.kernel(HWIO) : tf.transpose(weight.raw, [...HWIO]);
-  return raw as tf.Tensor4D;
-}
 
 type Pads = [[number, number], [number, number]];
 
@@ -107,14 +102,24 @@ export function conv2d(x: Tensor, weight: Tensor, biasOrOptions: Tensor | Conv2d
   checkConvArgs(x, weight, bias, groups, options.padding, stride);
   const kernel = [weight.shape[2], weight.shape[3]] as [number, number];
   const pads = resolvePadding(options.padding, kernel, dilation);
-  const outC = weight.shape[0] as number;
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  const attrs = { stride, dilation, groups, padding: pads.flat() };
-  return op("conv2d", inputs, attrs, () => {
-    // tfjs convolves channels-last; the transposes keep PyTorch's NCHW at the API.
-    const nhwc = tf.transpose(castRaw(x.raw, "float32"), [0, 2, 3, 1]) as tf.Tensor4D;
-    let y: tf.Tensor = grouped(nhwc, filterHWIO(weight), groups, outC, stride, dilation, pads);
-    if (bias) y = tf.add(y, bias.raw);
-    return tf.transpose(y, [0, 3, 1, 2]);
-  });
+  return apply(CONV2D, [x, weight, bias], { stride, dilation, groups, pads, activation: "linear" });
 }
+
+const ACTIVATIONS: Record<string, (t: tf.Tensor) => tf.Tensor> = { linear: (t) => t, relu: tf.relu, sigmoid: tf.sigmoid };
+
+export const CONV2D = defineOp({
+  name: "conv2d",
+  layouts: { 1: HWIO },
+  kernel: ([x, filter, bias], attrs) => {
+    const stride = attrs.stride as [number, number];
+    const dilation = attrs.dilation as [number, number];
+    const pads = attrs.pads as Pads;
+    const f = filter as tf.Tensor4D;
+    // tfjs convolves channels-last; the transposes keep PyTorch's NCHW at the API.
+    const nhwc = tf.transpose(castRaw(x as tf.Tensor, "float32"), [0, 2, 3, 1]) as tf.Tensor4D;
+    let y: tf.Tensor = grouped(nhwc, f, attrs.groups as number, f.shape[3], stride, dilation, pads);
+    if (bias) y = tf.add(y, bias);
+    const activation = ACTIVATIONS[(attrs.activation as string | undefined) ?? "linear"] ?? ((t: tf.Tensor) => t);
+    return tf.transpose(activation(y), [0, 3, 1, 2]);
+  },
+});

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op } from "../../eager/dispatch";
+import { apply } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { ApiError } from "../errors";
 import { defaultGenerator } from "../random";
 import type { Tensor } from "../tensor";
@@ -14,9 +15,16 @@ export function dropout(x: Tensor, options: DropoutOptions = {}): Tensor {
   const { p = 0.5, training = false } = options;
   if (!(p >= 0 && p <= 1)) throw new ApiError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return x;
-  return op("dropout", [x], { p }, () => {
-    const keep = tf.tensor(defaultGenerator().uniform(x.numel()), x.shape);
-    const mask = tf.cast(tf.greaterEqual(keep, p), "float32");
-    return p === 1 ? tf.zerosLike(x.raw) : tf.div(tf.mul(x.raw, mask), 1 - p);
-  });
+  return apply(DROPOUT, [x], { p });
 }
+
+const DROPOUT = defineOp({
+  name: "dropout",
+  kernel: ([x], attrs) => {
+    const t = x as tf.Tensor;
+    const p = attrs.p as number;
+    const keep = tf.tensor(defaultGenerator().uniform(t.size), t.shape);
+    const mask = tf.cast(tf.greaterEqual(keep, p), "float32");
+    return p === 1 ? tf.zerosLike(t) : tf.div(tf.mul(t, mask), 1 - p);
+  },
+});

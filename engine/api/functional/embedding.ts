@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op } from "../../eager/dispatch";
+import { apply } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { OpError } from "../errors";
 import type { Tensor } from "../tensor";
 
@@ -14,16 +15,22 @@ export function embedding(ids: Tensor, weight: Tensor, _options: EmbeddingOption
     throw new OpError("embedding", [ids.shape, weight.shape], `indices must be an integer tensor, got ${ids.dtype} (use .long() or { dtype: "int64" })`);
   }
   if (weight.dim() !== 2) throw new OpError("embedding", [ids.shape, weight.shape], "weight must be 2-D [num_embeddings, embedding_dim]");
-  const rows = weight.shape[0] as number;
-  return op("embedding", [ids, weight], {}, () => {
-    // tfjs gathers out-of-range rows as zeros; PyTorch raises, and a silent zero hides a tokenizer bug.
-    const values = ids.raw.dataSync();
+  return apply(EMBEDDING, [ids, weight], {});
+}
+
+const EMBEDDING = defineOp({
+  name: "embedding",
+  kernel: ([ids, weight]) => {
+    const w = weight as tf.Tensor;
+    const rows = w.shape[0] as number;
+    // PyTorch raises on an id outside the table; a silent wrong row would hide a tokenizer bug.
+    const values = (ids as tf.Tensor).dataSync();
     for (let i = 0; i < values.length; i++) {
       const id = values[i] as number;
       if (id < 0 || id >= rows) {
-        throw new OpError("embedding", [ids.shape, weight.shape], `index ${id} is out of range for an embedding of ${rows} rows`);
+        throw new OpError("embedding", [(ids as tf.Tensor).shape, w.shape], `index ${id} is out of range for an embedding of ${rows} rows`);
       }
     }
-    return tf.gather(weight.raw, ids.raw);
-  });
-}
+    return tf.gather(w, ids as tf.Tensor);
+  },
+});

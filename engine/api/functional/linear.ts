@@ -1,14 +1,30 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op } from "../../eager/dispatch";
+import { apply } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { OpError } from "../errors";
-import { Parameter } from "../parameter";
 import type { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
 
-/** Weight [out, in] -> [in, out] for tfjs's matMul, kept that way when the weight is a Parameter. */
-function kernelWeight(weight: Tensor): tf.Tensor {
-  return weight instanceof Parameter ? weight.kernel([1, 0]) : tf.transpose(weight.raw);
-}
+export type Activation = "linear" | "relu" | "sigmoid" | "elu" | "relu6";
+
+/**
+ * y = x W^T + b. The kernel gets W as [in, out] (layouts): tfjs-wasm's matMul is ~4x slower with
+ * transposeB, and fused with a bias it returns wrong numbers. `activation` is set by the graph
+ * fusion pass; eager calls leave it "linear".
+ */
+export const LINEAR = defineOp({
+  name: "linear",
+  layouts: { 1: [1, 0] },
+  kernel: ([x, wT, bias], attrs) => {
+    const w = wT as tf.Tensor2D;
+    const [inFeatures, outFeatures] = w.shape;
+    const input = x as tf.Tensor;
+    const rows = tf.reshape(castRaw(input, "float32"), [-1, inFeatures]);
+    const activation = (attrs.activation as Activation | undefined) ?? "linear";
+    const y = tf.fused.matMul({ a: rows, b: w, bias: bias ?? undefined, activation });
+    return tf.reshape(y, [...input.shape.slice(0, -1), outFeatures]);
+  },
+});
 
 /** F.linear: y = x W^T + b, with W of shape [out_features, in_features] as in PyTorch. */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
@@ -25,10 +41,5 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (bias && (bias.dim() !== 1 || bias.shape[0] !== outFeatures)) {
     throw new OpError("linear", [x.shape, weight.shape, bias.shape], `bias must have shape [${outFeatures}]`);
   }
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  return op("linear", inputs, {}, () => {
-    const rows = tf.reshape(castRaw(x.raw, "float32"), [-1, inFeatures]);
-    const y = tf.fused.matMul({ a: rows, b: kernelWeight(weight), bias: bias?.raw });
-    return tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
-  });
+  return apply(LINEAR, [x, weight, bias], { activation: "linear" });
 }

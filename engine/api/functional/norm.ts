@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op } from "../../eager/dispatch";
+import { apply } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { OpError, formatShape } from "../errors";
 import type { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
@@ -28,21 +29,25 @@ export function batch_norm(x: Tensor, runningMean: Tensor | null, runningVar: Te
   if (!training && (!runningMean || !runningVar)) {
     throw new OpError("batch_norm", [x.shape], "running_mean and running_var are required when training is false");
   }
-  const inputs = [x, runningMean, runningVar, weight, bias].filter((t): t is Tensor => t !== null);
-  return op("batch_norm", inputs, { eps, training }, () => {
-    const rank = x.dim();
-    const t = castRaw(x.raw, "float32");
-    const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
-    const stats = training ? tf.moments(t, axes, true) : null;
-    const mean = stats ? stats.mean : perChannel((runningMean as Tensor).raw, rank);
-    const variance = stats ? stats.variance : perChannel((runningVar as Tensor).raw, rank);
-    // (x - mean) * (w / sqrt(var + eps)) + b: PyTorch's order, which keeps cancellation errors small.
-    let scale = tf.rsqrt(tf.add(variance, eps));
-    if (weight) scale = tf.mul(scale, perChannel(weight.raw, rank));
-    const y = tf.mul(tf.sub(t, mean), scale);
-    return bias ? tf.add(y, perChannel(bias.raw, rank)) : y;
-  });
+  return apply(BATCH_NORM, [x, runningMean, runningVar, weight, bias], { eps, training });
 }
+
+const BATCH_NORM = defineOp({
+  name: "batch_norm",
+  kernel: ([x, runningMean, runningVar, weight, bias], attrs) => {
+    const t = castRaw(x as tf.Tensor, "float32");
+    const rank = t.rank;
+    const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
+    const stats = attrs.training ? tf.moments(t, axes, true) : null;
+    const mean = stats ? stats.mean : perChannel(runningMean as tf.Tensor, rank);
+    const variance = stats ? stats.variance : perChannel(runningVar as tf.Tensor, rank);
+    // (x - mean) * (w / sqrt(var + eps)) + b: PyTorch's order, which keeps cancellation errors small.
+    let scale = tf.rsqrt(tf.add(variance, attrs.eps as number));
+    if (weight) scale = tf.mul(scale, perChannel(weight, rank));
+    const y = tf.mul(tf.sub(t, mean), scale);
+    return bias ? tf.add(y, perChannel(bias, rank)) : y;
+  },
+});
 
 export interface LayerNormOptions {
   weight?: Tensor | null;
@@ -62,13 +67,18 @@ export function layer_norm(x: Tensor, normalizedShape: number | readonly number[
       throw new OpError("layer_norm", [x.shape, t.shape], `${name} must have shape ${formatShape(shape)}`);
     }
   }
-  const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
-  return op("layer_norm", inputs, { normalized_shape: shape, eps }, () => {
-    const t = castRaw(x.raw, "float32");
-    const axes = shape.map((_, i) => x.dim() - shape.length + i);
-    const { mean, variance } = tf.moments(t, axes, true);
-    let y = tf.mul(tf.sub(t, mean), tf.rsqrt(tf.add(variance, eps)));
-    if (weight) y = tf.mul(y, weight.raw);
-    return bias ? tf.add(y, bias.raw) : y;
-  });
+  return apply(LAYER_NORM, [x, weight, bias], { normalized_shape: shape, eps });
 }
+
+const LAYER_NORM = defineOp({
+  name: "layer_norm",
+  kernel: ([x, weight, bias], attrs) => {
+    const t = castRaw(x as tf.Tensor, "float32");
+    const count = (attrs.normalized_shape as number[]).length;
+    const axes = Array.from({ length: count }, (_, i) => t.rank - count + i);
+    const { mean, variance } = tf.moments(t, axes, true);
+    let y = tf.mul(tf.sub(t, mean), tf.rsqrt(tf.add(variance, attrs.eps as number)));
+    if (weight) y = tf.mul(y, weight);
+    return bias ? tf.add(y, bias) : y;
+  },
+});

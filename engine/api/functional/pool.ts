@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op } from "../../eager/dispatch";
+import { apply } from "../../eager/dispatch";
+import { type OpAttrs, defineOp } from "../../eager/registry";
 import { OpError } from "../errors";
 import type { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
@@ -54,6 +55,10 @@ function geometry(name: string, x: Tensor, kernelSize: IntPair, o: { stride?: In
   return { kernel, stride, padding, dilation, out, extra };
 }
 
+/** The geometry as op attributes, and back: kernels get everything they need from attrs. */
+const geometryAttrs = (g: Geometry) => ({ kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, out: g.out, extra: g.extra });
+const geometryOf = (a: OpAttrs): Geometry => a as unknown as Geometry;
+
 function padNHWC(x: tf.Tensor4D, g: Geometry, value: number): tf.Tensor4D {
   const [ph, pw] = g.padding;
   const [eh, ew] = g.extra;
@@ -64,22 +69,26 @@ function padNHWC(x: tf.Tensor4D, g: Geometry, value: number): tf.Tensor4D {
 const toNHWC = (x: tf.Tensor): tf.Tensor4D => tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D;
 const toNCHW = (x: tf.Tensor): tf.Tensor => tf.transpose(x, [0, 3, 1, 2]);
 
+const MAX_POOL2D = defineOp({
+  name: "max_pool2d",
+  kernel: ([x], attrs) => {
+    const g = geometryOf(attrs);
+    // Padding with -inf means padded cells never win, which is how PyTorch treats them.
+    const padded = padNHWC(toNHWC(castRaw(x as tf.Tensor, "float32")), g, -Infinity);
+    const dilated = g.dilation[0] > 1 || g.dilation[1] > 1;
+    const y = dilated ? tf.pool(padded, g.kernel, "max", "valid", g.dilation, g.stride) : tf.maxPool(padded, g.kernel, g.stride, "valid");
+    return toNCHW(y);
+  },
+});
+
 export function max_pool2d(x: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}): Tensor {
   const g = geometry("max_pool2d", x, kernelSize, options);
-  return op("max_pool2d", [x], { kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, ceil_mode: !!options.ceil_mode }, () => {
-    // Padding with -inf means padded cells never win, which is how PyTorch treats them.
-    const padded = padNHWC(toNHWC(castRaw(x.raw, "float32")), g, -Infinity);
-    const dilated = g.dilation[0] > 1 || g.dilation[1] > 1;
-    const y = dilated
-      ? tf.pool(padded, g.kernel, "max", "valid", g.dilation, g.stride)
-      : tf.maxPool(padded, g.kernel, g.stride, "valid");
-    return toNCHW(y);
-  });
+  return apply(MAX_POOL2D, [x], { ...geometryAttrs(g), ceil_mode: !!options.ceil_mode });
 }
 
 /** How many cells each output window averages over, following PyTorch's avg_pool2d exactly. */
-function divisors(x: Tensor, g: Geometry, countIncludePad: boolean): Float32Array {
-  const [h, w] = [x.shape[2] as number, x.shape[3] as number];
+function divisors(shape: readonly number[], g: Geometry, countIncludePad: boolean): Float32Array {
+  const [h, w] = [shape[2] as number, shape[3] as number];
   const [oh, ow] = g.out;
   const out = new Float32Array(oh * ow);
   for (let i = 0; i < oh; i++) {
@@ -99,21 +108,25 @@ function divisors(x: Tensor, g: Geometry, countIncludePad: boolean): Float32Arra
   return out;
 }
 
+const AVG_POOL2D = defineOp({
+  name: "avg_pool2d",
+  kernel: ([x], attrs) => {
+    const g = geometryOf(attrs);
+    const t = castRaw(x as tf.Tensor, "float32");
+    const area = g.kernel[0] * g.kernel[1];
+    const override = attrs.divisor_override as number | null;
+    const div = override === null ? divisors(t.shape, g, attrs.count_include_pad as boolean) : new Float32Array(g.out[0] * g.out[1]).fill(override);
+    // tfjs averages over the whole (zero-padded) window; rescale where PyTorch divides by fewer cells.
+    let y: tf.Tensor = tf.avgPool(padNHWC(toNHWC(t), g, 0), g.kernel, g.stride, "valid");
+    if (!div.every((d) => d === area)) y = tf.mul(y, tf.tensor(div.map((d) => area / d), [1, g.out[0], g.out[1], 1]));
+    return toNCHW(y);
+  },
+});
+
 export function avg_pool2d(x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}): Tensor {
   const g = geometry("avg_pool2d", x, kernelSize, options);
-  const countIncludePad = options.count_include_pad ?? true;
-  const area = g.kernel[0] * g.kernel[1];
-  const override = options.divisor_override ?? null;
-  const div = override === null ? divisors(x, g, countIncludePad) : new Float32Array(g.out[0] * g.out[1]).fill(override);
-  const uniform = div.every((d) => d === area);
-  const attrs = { kernel: g.kernel, stride: g.stride, padding: g.padding, ceil_mode: !!options.ceil_mode, count_include_pad: countIncludePad, divisor_override: override };
-  return op("avg_pool2d", [x], attrs, () => {
-    const padded = padNHWC(toNHWC(castRaw(x.raw, "float32")), g, 0);
-    // tfjs averages over the whole (zero-padded) window; rescale where PyTorch divides by fewer cells.
-    let y: tf.Tensor = tf.avgPool(padded, g.kernel, g.stride, "valid");
-    if (!uniform) y = tf.mul(y, tf.tensor(div.map((d) => area / d), [1, g.out[0], g.out[1], 1]));
-    return toNCHW(y);
-  });
+  const attrs = { ...geometryAttrs(g), ceil_mode: !!options.ceil_mode, count_include_pad: options.count_include_pad ?? true, divisor_override: options.divisor_override ?? null };
+  return apply(AVG_POOL2D, [x], attrs);
 }
 
 /**
@@ -136,8 +149,15 @@ export function adaptive_avg_pool2d(x: Tensor, outputSize: number | readonly (nu
   const requested = typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0] ?? null, outputSize[1] ?? null];
   const [oh, ow] = [requested[0] ?? h, requested[1] ?? w];
   if (!(oh > 0 && ow > 0)) throw new OpError("adaptive_avg_pool2d", [x.shape], `output_size must be positive, got [${oh}, ${ow}]`);
-  return op("adaptive_avg_pool2d", [x], { output_size: [oh, ow] }, () => {
-    const t = castRaw(x.raw, "float32");
+  return apply(ADAPTIVE_AVG_POOL2D, [x], { output_size: [oh, ow] });
+}
+
+const ADAPTIVE_AVG_POOL2D = defineOp({
+  name: "adaptive_avg_pool2d",
+  kernel: ([x], attrs) => {
+    const t = castRaw(x as tf.Tensor, "float32");
+    const [oh, ow] = attrs.output_size as [number, number];
+    const [h, w] = t.shape.slice(-2) as [number, number];
     const r = t.rank;
     if (oh === 1 && ow === 1) return tf.mean(t, [r - 2, r - 1], true);
     if (h % oh === 0 && w % ow === 0 && r === 4) {
@@ -146,9 +166,9 @@ export function adaptive_avg_pool2d(x: Tensor, outputSize: number | readonly (nu
     }
     // Uneven bins: average rows then columns with two small matrices, exact and shape-agnostic.
     const cols = tf.matMul(tf.reshape(t, [-1, w]), adaptiveMatrix(w, ow));
-    const lead = x.shape.slice(0, -2);
+    const lead = t.shape.slice(0, -2);
     const byRow = tf.transpose(tf.reshape(cols, [...lead, h, ow]), [...lead.keys(), r - 1, r - 2]);
     const rows = tf.matMul(tf.reshape(byRow, [-1, h]), adaptiveMatrix(h, oh));
     return tf.transpose(tf.reshape(rows, [...lead, ow, oh]), [...lead.keys(), r - 1, r - 2]);
-  });
-}
+  },
+});

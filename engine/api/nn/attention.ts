@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { opMulti } from "../../eager/dispatch";
+import { applyMulti } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { ApiError, OpError } from "../errors";
 import { attend } from "../functional/attention";
 import type { Parameter } from "../parameter";
@@ -29,6 +30,49 @@ function additive(mask: tf.Tensor): tf.Tensor {
   if (mask.dtype !== "bool") return tf.cast(mask, "float32");
   return tf.where(mask, tf.fill(mask.shape, -Infinity), tf.zeros(mask.shape));
 }
+
+/**
+ * The attention core of nn.MultiheadAttention: in-projection, per-head scaled dot products, head
+ * merge. Inputs [query, key, value, in_proj_weight (as [E, 3E]), in_proj_bias, attn_mask,
+ * key_padding_mask]; outputs [context [N, L, E] (or [L, E] unbatched), weights].
+ */
+const MHA = defineOp({
+  name: "multi_head_attention",
+  layouts: { 3: [1, 0] },
+  kernel: ([query, key, value, wT, bias, attnMask, keyPadding], attrs) => {
+    const heads = attrs.num_heads as number;
+    const batched = (query as tf.Tensor).rank === 3;
+    // Work in [N, L, E]: unbatched input gets a batch of one, sequence-first input is transposed.
+    const toNLE = (t: tf.Tensor) => (!batched ? tf.expandDims(t, 0) : attrs.batch_first ? t : tf.transpose(t, [1, 0, 2]));
+    const [q, k, v] = [toNLE(query as tf.Tensor), toNLE(key as tf.Tensor), toNLE(value as tf.Tensor)];
+    const [n, l, e] = q.shape as [number, number, number];
+    const s = k.shape[1] as number;
+    const d = e / heads;
+    const project = (x: tf.Tensor, part: number) => {
+      const w = tf.slice(wT as tf.Tensor, [0, part * e], [e, e]);
+      const b = bias ? tf.slice(bias, [part * e], [e]) : undefined;
+      const y = tf.fused.matMul({ a: tf.reshape(x, [-1, e]), b: w, bias: b });
+      return tf.transpose(tf.reshape(y, [n, -1, heads, d]), [0, 2, 1, 3]); // [N, H, T, D]
+    };
+    let mask: tf.Tensor | null = null;
+    if (attnMask) {
+      const m = additive(attnMask);
+      mask = m.rank === 2 ? m : tf.reshape(m, [n, heads, l, s]);
+    }
+    if (keyPadding) {
+      const kp = tf.reshape(additive(keyPadding), [n, 1, 1, s]);
+      mask = mask ? tf.add(mask, kp) : kp;
+    }
+    const att = attend(project(q, 0), project(k, 1), project(v, 2), mask, 1 / Math.sqrt(d));
+    let ctx = tf.reshape(tf.transpose(att.out, [0, 2, 1, 3]), [n, l, e]);
+    let w = attrs.average_attn_weights ? tf.mean(att.weights, 1) : att.weights;
+    if (!batched) {
+      ctx = tf.squeeze(ctx, [0]);
+      w = tf.squeeze(w, [0]);
+    }
+    return [ctx, w];
+  },
+});
 
 /**
  * nn.MultiheadAttention with PyTorch's parameters (in_proj_weight [3E, E], in_proj_bias, out_proj)
@@ -74,39 +118,9 @@ export class MultiheadAttention extends Module {
         throw new OpError("MultiheadAttention", [query.shape, key.shape, value.shape], `query, key and value must be ${query.dim()}-D with last dim embed_dim=${e}`);
       }
     }
-    const inputs = [query, key, value, this.in_proj_weight, ...(this.in_proj_bias ? [this.in_proj_bias] : []), ...(attn_mask ? [attn_mask] : []), ...(key_padding_mask ? [key_padding_mask] : [])];
-    const heads = this.num_heads;
-    const d = this.head_dim;
-    const [context, weights] = opMulti("multi_head_attention", inputs, { num_heads: heads, batch_first: this.batch_first, need_weights, average_attn_weights }, () => {
-      // Work in [N, L, E]: unbatched input gets a batch of one, sequence-first input is transposed.
-      const toNLE = (t: Tensor) => (!batched ? tf.expandDims(t.raw, 0) : this.batch_first ? t.raw : tf.transpose(t.raw, [1, 0, 2]));
-      const [q, k, v] = [toNLE(query), toNLE(key), toNLE(value)];
-      const [n, l] = q.shape as [number, number];
-      const s = k.shape[1] as number;
-      const wT = this.in_proj_weight.kernel([1, 0]); // [E, 3E]
-      const project = (x: tf.Tensor, part: number) => {
-        const w = tf.slice(wT, [0, part * e], [e, e]);
-        const b = this.in_proj_bias ? tf.slice(this.in_proj_bias.raw, [part * e], [e]) : undefined;
-        const y = tf.fused.matMul({ a: tf.reshape(x, [-1, e]), b: w, bias: b });
-        // [N, T, E] -> [N, H, T, D]
-        return tf.transpose(tf.reshape(y, [n, -1, heads, d]), [0, 2, 1, 3]);
-      };
-      let mask: tf.Tensor | null = null;
-      if (attn_mask) {
-        const m = additive(attn_mask.raw);
-        mask = m.rank === 2 ? m : tf.reshape(m, [n, heads, l, s]);
-      }
-      if (key_padding_mask) {
-        const kp = tf.reshape(additive(key_padding_mask.raw), [n, 1, 1, s]);
-        mask = mask ? tf.add(mask, kp) : kp;
-      }
-      const att = attend(project(q, 0), project(k, 1), project(v, 2), mask, 1 / Math.sqrt(d));
-      let ctx = tf.reshape(tf.transpose(att.out, [0, 2, 1, 3]), [n, l, e]);
-      if (!batched) ctx = tf.squeeze(ctx, [0]);
-      let w = average_attn_weights ? tf.mean(att.weights, 1) : att.weights;
-      if (!batched) w = tf.squeeze(w, [0]);
-      return [ctx, w];
-    });
+    const inputs = [query, key, value, this.in_proj_weight, this.in_proj_bias, attn_mask, key_padding_mask];
+    const attrs = { num_heads: this.num_heads, batch_first: this.batch_first, need_weights, average_attn_weights };
+    const [context, weights] = applyMulti(MHA, inputs, attrs);
     let out = this.out_proj(context as Tensor);
     if (batched && !this.batch_first) out = out.transpose(0, 1);
     return [out, need_weights ? (weights as Tensor) : null];

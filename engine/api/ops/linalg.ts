@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op } from "../../eager/dispatch";
+import { apply } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
+import type { DType } from "../dtype";
 import { promoteTypes } from "../dtype";
 import { OpError } from "../errors";
 import type { Tensor } from "../tensor";
@@ -22,14 +24,21 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (k1 !== k2) {
     throw new OpError("matmul", [as, bs], `inner dimensions differ: ${k1} (last dim of the first) vs ${k2}`);
   }
-  const batchA = as.slice(0, -2);
-  const batchB = bs.slice(0, -2);
-  const batch = broadcastShapes("matmul", batchA, batchB);
-  const dtype = promoteTypes(a.dtype, b.dtype);
+  broadcastShapes("matmul", as.slice(0, -2), bs.slice(0, -2));
+  return apply(MATMUL, [a, b], { dtype: promoteTypes(a.dtype, b.dtype) });
+}
 
-  return op("matmul", [a, b], {}, () => {
-    let x = castRaw(a.raw, dtype);
-    let y = castRaw(b.raw, dtype);
+const MATMUL = defineOp({
+  name: "matmul",
+  kernel: ([ra, rb], attrs) => {
+    const dtype = attrs.dtype as DType;
+    let x = castRaw(ra as tf.Tensor, dtype);
+    let y = castRaw(rb as tf.Tensor, dtype);
+    const as = x.shape;
+    const bs = y.shape;
+    const k1 = as[as.length - 1] as number;
+    const k2 = (bs.length === 1 ? bs[0] : bs[bs.length - 2]) as number;
+    const batch = broadcastShapes("matmul", as.slice(0, -2), bs.slice(0, -2));
     const vecA = as.length === 1;
     const vecB = bs.length === 1;
     if (vecA) x = tf.reshape(x, [1, k1]);
@@ -48,5 +57,5 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     }
     const shape = [...batch, ...(vecA ? [] : [m]), ...(vecB ? [] : [n])];
     return shape.length === out.rank ? out : tf.reshape(out, shape);
-  });
-}
+  },
+});

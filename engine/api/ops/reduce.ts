@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op, opMulti } from "../../eager/dispatch";
+import { apply, applyMulti } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { normalizeDim } from "../errors";
 import type { Tensor } from "../tensor";
 import { castRaw } from "./cast";
@@ -17,51 +18,75 @@ function axes(name: string, x: Tensor, dim: Dims): number[] | null {
   return list.map((d) => normalizeDim(d, x.dim(), name, x.shape));
 }
 
+type Attrs = { dim: number[] | null; keepdim: boolean };
+
+// PyTorch sums bools and ints as integers; tfjs casts bool to int32 the same way.
+const SUM = defineOp({ name: "sum", kernel: ([x], a) => tf.sum(x as tf.Tensor, (a as Attrs).dim ?? undefined, (a as Attrs).keepdim) });
+const MEAN = defineOp({
+  name: "mean",
+  kernel: ([x], a) => tf.mean(castRaw(x as tf.Tensor, "float32"), (a as Attrs).dim ?? undefined, (a as Attrs).keepdim),
+});
+
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const ax = axes("sum", x, dim);
-  // PyTorch sums bools and ints as integers; tfjs casts bool to int32 the same way.
-  return op("sum", [x], { dim: ax, keepdim }, () => tf.sum(x.raw, ax ?? undefined, keepdim));
+  return apply(SUM, [x], { dim: axes("sum", x, dim), keepdim });
 }
 
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const ax = axes("mean", x, dim);
-  return op("mean", [x], { dim: ax, keepdim }, () => tf.mean(castRaw(x.raw, "float32"), ax ?? undefined, keepdim));
+  return apply(MEAN, [x], { dim: axes("mean", x, dim), keepdim });
 }
 
 type Extreme = "max" | "min";
 
+const FULL = { max: defineOp({ name: "max", kernel: ([x]) => tf.max(x as tf.Tensor) }), min: defineOp({ name: "min", kernel: ([x]) => tf.min(x as tf.Tensor) }) };
+
+function alongDim(name: Extreme) {
+  return defineOp({
+    name: `${name}_dim`,
+    kernel: ([x], attrs) => {
+      const { dim, keepdim } = attrs as { dim: number; keepdim: boolean };
+      const t = x as tf.Tensor;
+      const values = (name === "max" ? tf.max : tf.min)(t, dim, keepdim);
+      const indices = (name === "max" ? tf.argMax : tf.argMin)(t, dim);
+      return [values, keepdim ? tf.expandDims(indices, dim) : indices];
+    },
+  });
+}
+const ALONG = { max: alongDim("max"), min: alongDim("min") };
+
 /** Full reduction: the largest (smallest) element as a 0-d tensor. */
 export function extreme(name: Extreme, x: Tensor): Tensor {
-  const kernel = name === "max" ? tf.max : tf.min;
-  return op(name, [x], {}, () => kernel(x.raw));
+  return apply(FULL[name], [x], {});
 }
 
 /** max(dim)/min(dim): PyTorch's (values, indices) named tuple. */
 export function extremeAlong(name: Extreme, x: Tensor, dim: number, keepdim = false): ValuesIndices {
   const d = normalizeDim(dim, x.dim(), name, x.shape);
-  const [values, indices] = opMulti(name, [x], { dim: d, keepdim }, () => {
-    const v = (name === "max" ? tf.max : tf.min)(x.raw, d, keepdim);
-    let i = (name === "max" ? tf.argMax : tf.argMin)(x.raw, d);
-    if (keepdim) i = tf.expandDims(i, d);
-    return [v, i];
-  });
+  const [values, indices] = applyMulti(ALONG[name], [x], { dim: d, keepdim });
   return { values: values as Tensor, indices: indices as Tensor };
 }
 
-export function argExtreme(name: "argmax" | "argmin", x: Tensor, dim?: number | null, keepdim = false): Tensor {
+function argOp(name: "argmax" | "argmin") {
   const kernel = name === "argmax" ? tf.argMax : tf.argMin;
-  if (dim === null || dim === undefined) {
-    // Without a dim PyTorch returns the index into the flattened tensor.
-    return op(name, [x], { dim: null, keepdim }, () => {
-      const flat = kernel(tf.reshape(x.raw, [-1]), 0);
-      return keepdim ? tf.reshape(flat, x.shape.map(() => 1)) : flat;
-    });
-  }
-  const d = normalizeDim(dim, x.dim(), name, x.shape);
-  return op(name, [x], { dim: d, keepdim }, () => {
-    const i = kernel(x.raw, d);
-    return keepdim ? tf.expandDims(i, d) : i;
+  return defineOp({
+    name,
+    kernel: ([x], attrs) => {
+      const { dim, keepdim } = attrs as { dim: number | null; keepdim: boolean };
+      const t = x as tf.Tensor;
+      // Without a dim PyTorch returns the index into the flattened tensor.
+      if (dim === null) {
+        const flat = kernel(tf.reshape(t, [-1]), 0);
+        return keepdim ? tf.reshape(flat, t.shape.map(() => 1)) : flat;
+      }
+      const i = kernel(t, dim);
+      return keepdim ? tf.expandDims(i, dim) : i;
+    },
   });
+}
+const ARG = { argmax: argOp("argmax"), argmin: argOp("argmin") };
+
+export function argExtreme(name: "argmax" | "argmin", x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  const d = dim === null || dim === undefined ? null : normalizeDim(dim, x.dim(), name, x.shape);
+  return apply(ARG[name], [x], { dim: d, keepdim });
 }
 
 /** Moves `dim` last, applies a last-axis kernel, moves it back: tfjs's softmax only works on the last axis. */
@@ -74,14 +99,16 @@ function alongLastAxis(x: tf.Tensor, dim: number, kernel: (t: tf.Tensor) => tf.T
   return tf.transpose(kernel(tf.transpose(x, perm)), perm);
 }
 
+const SOFTMAX = defineOp({ name: "softmax", kernel: ([x], a) => alongLastAxis(castRaw(x as tf.Tensor, "float32"), a.dim as number, (t) => tf.softmax(t)) });
+const LOG_SOFTMAX = defineOp({
+  name: "log_softmax",
+  kernel: ([x], a) => alongLastAxis(castRaw(x as tf.Tensor, "float32"), a.dim as number, (t) => tf.logSoftmax(t)),
+});
+
 export function softmax(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, x.dim(), "softmax", x.shape);
-  return op("softmax", [x], { dim: d }, () => alongLastAxis(castRaw(x.raw, "float32"), d, (t) => tf.softmax(t)));
+  return apply(SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "softmax", x.shape) });
 }
 
 export function log_softmax(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, x.dim(), "log_softmax", x.shape);
-  return op("log_softmax", [x], { dim: d }, () =>
-    alongLastAxis(castRaw(x.raw, "float32"), d, (t) => tf.logSoftmax(t)),
-  );
+  return apply(LOG_SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "log_softmax", x.shape) });
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { op, opMulti } from "../../eager/dispatch";
+import { apply, applyMulti } from "../../eager/dispatch";
+import { defineOp } from "../../eager/registry";
 import { promoteTypes } from "../dtype";
 import { ApiError, OpError, formatShape, normalizeDim } from "../errors";
 import type { Tensor } from "../tensor";
@@ -23,20 +24,28 @@ export function inferShape(name: string, x: Tensor, shape: readonly number[]): n
   return shape.map((d) => (d === -1 ? total / known : d));
 }
 
-export function reshape(x: Tensor, shape: readonly number[], name = "reshape"): Tensor {
-  const target = inferShape(name, x, shape);
-  return op(name, [x], { shape: target }, () => tf.reshape(x.raw, target));
+// view and flatten are reshapes too; they keep their own names so the IR reads like the source.
+const reshapeKernel = ([x]: readonly (tf.Tensor | null)[], a: { shape?: unknown }) => tf.reshape(x as tf.Tensor, a.shape as number[]);
+const RESHAPE = { reshape: defineOp({ name: "reshape", kernel: reshapeKernel }), view: defineOp({ name: "view", kernel: reshapeKernel }) };
+const FLATTEN = defineOp({ name: "flatten", kernel: reshapeKernel });
+
+export function reshape(x: Tensor, shape: readonly number[], name: "reshape" | "view" = "reshape"): Tensor {
+  return apply(RESHAPE[name], [x], { shape: inferShape(name, x, shape) });
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.dim() === 0) return reshape(x, [1], "flatten");
+  if (x.dim() === 0) return apply(FLATTEN, [x], { shape: [1] });
   const s = normalizeDim(startDim, x.dim(), "flatten", x.shape);
   const e = normalizeDim(endDim, x.dim(), "flatten", x.shape);
   if (s > e) throw new OpError("flatten", [x.shape], "start_dim cannot come after end_dim");
   const shape = x.shape;
   const target = [...shape.slice(0, s), numel(shape.slice(s, e + 1)), ...shape.slice(e + 1)];
-  return op("flatten", [x], { start_dim: s, end_dim: e }, () => tf.reshape(x.raw, target));
+  return apply(FLATTEN, [x], { shape: target, start_dim: s, end_dim: e });
 }
+
+const permuteKernel = ([x]: readonly (tf.Tensor | null)[], a: { dims?: unknown }) => tf.transpose(x as tf.Tensor, a.dims as number[]);
+const PERMUTE = defineOp({ name: "permute", kernel: permuteKernel });
+const TRANSPOSE = defineOp({ name: "transpose", kernel: permuteKernel });
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.dim()) {
@@ -44,7 +53,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   }
   const perm = dims.map((d) => normalizeDim(d, x.dim(), "permute", x.shape));
   if (new Set(perm).size !== perm.length) throw new OpError("permute", [x.shape], "repeated dim in permute");
-  return op("permute", [x], { dims: perm }, () => tf.transpose(x.raw, perm));
+  return apply(PERMUTE, [x], { dims: perm });
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -54,24 +63,30 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const perm = [...Array(x.dim()).keys()];
   perm[a] = b;
   perm[b] = a;
-  return op("transpose", [x], { dims: perm }, () => tf.transpose(x.raw, perm));
+  return apply(TRANSPOSE, [x], { dims: perm });
 }
 
+const UNSQUEEZE = defineOp({ name: "unsqueeze", kernel: ([x], a) => tf.expandDims(x as tf.Tensor, a.dim as number) });
+const SQUEEZE = defineOp({
+  name: "squeeze",
+  kernel: ([x], a) => (a.dim === null ? tf.squeeze(x as tf.Tensor) : tf.squeeze(x as tf.Tensor, [a.dim as number])),
+});
+
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  const rank = x.dim() + 1;
-  const d = normalizeDim(dim, rank, "unsqueeze", x.shape);
-  return op("unsqueeze", [x], { dim: d }, () => tf.expandDims(x.raw, d));
+  return apply(UNSQUEEZE, [x], { dim: normalizeDim(dim, x.dim() + 1, "unsqueeze", x.shape) });
 }
 
 export function squeeze(x: Tensor, dim?: number | null): Tensor {
   if (dim === undefined || dim === null) {
-    return op("squeeze", [x], { dim: null }, () => tf.squeeze(x.raw));
+    return apply(SQUEEZE, [x], { dim: null });
   }
   const d = normalizeDim(dim, x.dim(), "squeeze", x.shape);
   // PyTorch leaves a dim that is not of size 1 in place instead of failing.
   if (x.dim() === 0 || x.shape[d] !== 1) return x;
-  return op("squeeze", [x], { dim: d }, () => tf.squeeze(x.raw, [d]));
+  return apply(SQUEEZE, [x], { dim: d });
 }
+
+const SPLIT = defineOp({ name: "split", kernel: ([x], a) => tf.split(x as tf.Tensor, a.sizes as number[], a.dim as number) });
 
 /** torch.split: pieces of `size` along dim (the last may be smaller), or pieces of the listed sizes. */
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
@@ -92,7 +107,7 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
     }
   }
   if (sizes.length <= 1) return [x];
-  return opMulti("split", [x], { sizes, dim: d }, () => tf.split(x.raw, sizes, d));
+  return applyMulti(SPLIT, [x], { sizes, dim: d });
 }
 
 /** torch.chunk: `chunks` pieces of ceil(size / chunks), possibly fewer pieces. */
@@ -109,6 +124,10 @@ function checkSameRank(name: string, tensors: readonly Tensor[]): void {
   if (tensors.length === 0) throw new ApiError(`${name} expects a non-empty list of tensors`);
 }
 
+const castAll = (xs: readonly (tf.Tensor | null)[], dtype: unknown) => xs.map((t) => castRaw(t as tf.Tensor, dtype as Tensor["dtype"]));
+const CAT = defineOp({ name: "cat", kernel: (xs, a) => tf.concat(castAll(xs, a.dtype), a.dim as number) });
+const STACK = defineOp({ name: "stack", kernel: (xs, a) => tf.stack(castAll(xs, a.dtype), a.dim as number) });
+
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   checkSameRank("cat", tensors);
   const first = tensors[0] as Tensor;
@@ -121,7 +140,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   if (tensors.length === 1) return first;
   const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
-  return op("cat", tensors, { dim: d }, () => tf.concat(tensors.map((t) => castRaw(t.raw, dtype)), d));
+  return apply(CAT, tensors, { dim: d, dtype });
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -132,8 +151,29 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     throw new OpError("stack", tensors.map((u) => u.shape), "stack expects each tensor to be equal size");
   }
   const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
-  return op("stack", tensors, { dim: d }, () => tf.stack(tensors.map((t) => castRaw(t.raw, dtype)), d));
+  return apply(STACK, tensors, { dim: d, dtype });
 }
+
+const sliceBox = (shape: readonly number[], dim: number, start: number, length: number) => ({
+  begin: shape.map((_, k) => (k === dim ? start : 0)),
+  size: shape.map((s, k) => (k === dim ? length : s)),
+});
+const SELECT = defineOp({
+  name: "select",
+  kernel: ([x], a) => {
+    const t = x as tf.Tensor;
+    const box = sliceBox(t.shape, a.dim as number, a.index as number, 1);
+    return tf.squeeze(tf.slice(t, box.begin, box.size), [a.dim as number]);
+  },
+});
+const NARROW = defineOp({
+  name: "narrow",
+  kernel: ([x], a) => {
+    const t = x as tf.Tensor;
+    const box = sliceBox(t.shape, a.dim as number, a.start as number, a.length as number);
+    return tf.slice(t, box.begin, box.size);
+  },
+});
 
 /** x.select(dim, index): the slice at `index`, with `dim` removed (x[:, 3] in PyTorch). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
@@ -142,10 +182,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   if (!Number.isInteger(index) || index < -size || index >= size) {
     throw new OpError("select", [x.shape], `index ${index} is out of bounds for dimension ${d} with size ${size}`);
   }
-  const i = index < 0 ? index + size : index;
-  const begin = x.shape.map((_, k) => (k === d ? i : 0));
-  const sizes = x.shape.map((s, k) => (k === d ? 1 : s));
-  return op("select", [x], { dim: d, index: i }, () => tf.squeeze(tf.slice(x.raw, begin, sizes), [d]));
+  return apply(SELECT, [x], { dim: d, index: index < 0 ? index + size : index });
 }
 
 /** x.narrow(dim, start, length): `length` elements along `dim` from `start`, dim kept. */
@@ -156,10 +193,11 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
     throw new OpError("narrow", [x.shape], `start (${start}) + length (${length}) exceeds dimension ${d} of size ${size}`);
   }
-  const begin = x.shape.map((_, k) => (k === d ? s : 0));
-  const sizes = x.shape.map((sz, k) => (k === d ? length : sz));
-  return op("narrow", [x], { dim: d, start: s, length }, () => tf.slice(x.raw, begin, sizes));
+  return apply(NARROW, [x], { dim: d, start: s, length });
 }
+
+const EXPAND = defineOp({ name: "expand", kernel: ([x], a) => tf.broadcastTo(x as tf.Tensor, a.sizes as number[]) });
+const TO = defineOp({ name: "to", kernel: ([x], a) => tf.cast(x as tf.Tensor, a.dtype as Tensor["dtype"]) });
 
 /** x.expand(...sizes): broadcasts size-1 dims to `sizes`; -1 keeps a dim. */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
@@ -173,10 +211,10 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
     }
     return want;
   });
-  return op("expand", [x], { sizes: target }, () => tf.broadcastTo(x.raw, target));
+  return apply(EXPAND, [x], { sizes: target });
 }
 
 export function toDType(x: Tensor, dtype: Tensor["dtype"]): Tensor {
   if (x.dtype === dtype) return x;
-  return op("to", [x], { dtype }, () => tf.cast(x.raw, dtype));
+  return apply(TO, [x], { dtype });
 }
