@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { inspect } from "node:util";
-import { notifyRead } from "../eager/dispatch";
+import { notifyRead, symbolicDescription } from "../eager/dispatch";
 import { type DType, type DTypeLike, toDType as parseDType } from "./dtype";
 import { ApiError, OpError, normalizeDim } from "./errors";
 import { type Nested, formatTensor } from "./format";
@@ -202,6 +202,8 @@ export class Tensor {
   }
 
   toString(): string {
+    const symbolic = symbolicDescription(this);
+    if (symbolic !== null) return symbolic;
     return formatTensor(this.values(), this.shape, this.dtype);
   }
 

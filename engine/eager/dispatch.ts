@@ -15,6 +15,8 @@ export type OpInput = Tensor | null;
 export interface OpObserver {
   op(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs, outputs: readonly Tensor[]): void;
   read(tensor: Tensor, how: "item" | "toArray" | "toPrimitive"): void;
+  /** A tracer describes tensors symbolically (console.log while tracing); null means "print values". */
+  describe?(tensor: Tensor): string | null;
   /** Brackets a module call (`this.fc(x)`), so ops can be attributed to module paths. */
   enterModule?(module: object): void;
   exitModule?(module: object): void;
@@ -44,6 +46,10 @@ export function setOpObserver(next: OpObserver | null): OpObserver | null {
   const previous = observer;
   observer = next;
   return previous;
+}
+
+export function symbolicDescription(tensor: Tensor): string | null {
+  return observer?.describe?.(tensor) ?? null;
 }
 
 export function notifyRead(tensor: Tensor, how: "item" | "toArray" | "toPrimitive"): void {

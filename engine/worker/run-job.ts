@@ -3,8 +3,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { LogEntry, OutputSummary, RunRequest, RunResult, SourceLocation } from "../../shared/run";
-import { Tensor, manual_seed, nn } from "../api";
+import type { Tensor} from "../api";
+import { manual_seed, nn } from "../api";
 import { setBackend, setBestBackend } from "../eager/backend";
+import { flattenOutputs } from "../eager/outputs";
 import { compileModel } from "./compile";
 import { captureConsole } from "./console";
 import { ExportError } from "./errors";
@@ -44,19 +46,6 @@ function parseInputs(exports: ModelExports, file: string): InputSpecs {
   const parsed = InputSpecs.safeParse(exports.inputs);
   if (!parsed.success) throw new ExportError(describeInputsProblem(parsed.error), locate(file, /export\s+(const|let|var)\s+inputs\b/));
   return parsed.data;
-}
-
-/** Names each tensor in what forward returned: output, output[0], output.logits... */
-function flattenOutputs(value: unknown, name: string, out: [string, Tensor][]): [string, Tensor][] {
-  if (value instanceof Tensor) out.push([name, value]);
-  else if (typeof value === "number" || typeof value === "boolean") out.push([name, new Tensor(tf.scalar(Number(value)))]);
-  else if (Array.isArray(value)) value.forEach((v, i) => flattenOutputs(v, `${name}[${i}]`, out));
-  else if (value !== null && value !== undefined && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) flattenOutputs(v, `${name}.${k}`, out);
-  } else if (value === undefined) {
-    throw new TypeError("forward() returned undefined: did you forget a `return`?");
-  }
-  return out;
 }
 
 function summarize(name: string, t: Tensor, previewCount: number): OutputSummary {
@@ -128,7 +117,7 @@ export async function runJob(request: RunRequest, logs: (entry: LogEntry) => voi
     const args = inputs.map((i) => i.value);
 
     const first = timedForward(model, args, (output) =>
-      flattenOutputs(output, "output", []).map(([name, t]) => summarize(name, t, request.previewValues)),
+      flattenOutputs(output).map(([name, t]) => summarize(name, t, request.previewValues)),
     );
     const warm: number[] = [];
     muted = true;

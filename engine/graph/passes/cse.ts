@@ -1,0 +1,26 @@
+import type { Graph, Node } from "../ir";
+
+/** Ops whose result is not a function of their inputs alone. */
+const IMPURE = new Set(["dropout"]);
+
+const signature = (n: Node): string =>
+  `${n.op}(${n.inputs.map((v) => (v ? `${v.node.id}:${v.index}` : "-")).join(",")})${JSON.stringify(n.attrs)}`;
+
+/** Common-subexpression elimination: an op repeated on the same inputs with the same attributes runs once. */
+export function eliminateCommonSubexpressions(graph: Graph): string[] {
+  const changes: string[] = [];
+  const seen = new Map<string, Node>();
+  for (const node of [...graph.nodes]) {
+    if (node.kind !== "call" || IMPURE.has(node.op)) continue;
+    const sig = signature(node);
+    const first = seen.get(sig);
+    if (!first) {
+      seen.set(sig, node);
+      continue;
+    }
+    node.types.forEach((_, index) => graph.replaceAllUses({ node, index }, { node: first, index }));
+    graph.remove(node);
+    changes.push(`merged ${node.name} into ${first.name}: same ${node.op} on the same inputs`);
+  }
+  return changes;
+}

@@ -1,0 +1,16 @@
+import type { Graph } from "../ir";
+
+/** Dead-code elimination: drops nodes whose results nobody reads (and parameters left unused). */
+export function eliminateDeadCode(graph: Graph): string[] {
+  const changes: string[] = [];
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i];
+    if (!node || node.kind === "output" || node.kind === "input") continue;
+    if (graph.users(node).length === 0) {
+      graph.remove(node);
+      if (node.kind === "call") changes.push(`removed ${node.name} (${node.op}): its result is never used`);
+      else node.value?.dispose();
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,49 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { getOp } from "../../eager/registry";
+import type { Graph, Node } from "../ir";
+
+const IMPURE = new Set(["dropout"]);
+const held = (n: Node) => n.kind === "parameter" || n.kind === "constant";
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Constant folding: an op whose inputs are all known before the graph runs (parameters and
+ * constants; Tandem graphs are inference-only) is computed once, here, and becomes a constant.
+ * Ops that would make a much larger constant than they read (expand) are left to run.
+ */
+export function foldConstants(graph: Graph): string[] {
+  const changes: string[] = [];
+  for (const node of [...graph.nodes]) {
+    if (node.kind !== "call" || IMPURE.has(node.op)) continue;
+    const inputs = node.inputs.filter((v) => v !== null);
+    if (inputs.length === 0 || !inputs.every((v) => held(v.node))) continue;
+    const inputSize = inputs.reduce((n, v) => n + size(v.node.types[v.index]?.shape ?? []), 0);
+    if (node.types.reduce((n, t) => n + size(t.shape), 0) > 4 * inputSize) continue;
+    const def = getOp(node.op);
+    const raw = tf.tidy(() => {
+      const args = node.inputs.map((v, i) => {
+        if (!v) return null;
+        const value = v.node.value as tf.Tensor;
+        const perm = def.layouts?.[i];
+        return perm ? tf.transpose(value, [...perm]) : value;
+      });
+      const out = def.kernel(args, node.attrs);
+      return Array.isArray(out) ? out : [out];
+    });
+    raw.forEach((value, index) => {
+      const constant = graph.add({
+        kind: "constant",
+        op: "constant",
+        name: `${node.name}_folded`,
+        types: [node.types[index] as Node["types"][number]],
+        value: tf.keep(value),
+        module: node.module,
+        location: node.location,
+      }, node);
+      graph.replaceAllUses({ node, index }, { node: constant, index: 0 });
+    });
+    graph.remove(node);
+    changes.push(`folded ${node.name} (${node.op}) into a constant: all its inputs are known before the graph runs`);
+  }
+  return changes;
+}
