@@ -33,3 +33,39 @@ export const GraphBreak = z.object({
   afterOps: z.number().int().nonnegative(),
 });
 export type GraphBreak = z.infer<typeof GraphBreak>;
+
+export const PassReportJSON = z.object({
+  pass: z.string(),
+  nodesBefore: z.number().int(),
+  nodesAfter: z.number().int(),
+  changes: z.array(z.string()),
+  /** The IR after this pass, as a table; present when the run asked to explain. */
+  irAfter: z.string().optional(),
+});
+
+/** How far graph outputs are from eager ones on the same inputs and weights. */
+export const Parity = z.object({
+  output: z.string(),
+  maxAbsDiff: z.number(),
+  maxRelDiff: z.number(),
+});
+export type Parity = z.infer<typeof Parity>;
+
+/** What graph mode did for one run: the trace, the passes, and how the graph ran. */
+export const GraphRunSummary = z.object({
+  runner: z.enum(["tfjs", "ort"]),
+  /** Why the run fell back to eager execution, or null when the graph ran. */
+  fallback: z.string().nullable(),
+  breaks: z.array(GraphBreak),
+  graphCount: z.number().int().positive(),
+  opsPerGraph: z.array(z.number().int()),
+  callsTraced: z.number().int(),
+  callsOptimized: z.number().int(),
+  passes: z.array(PassReportJSON),
+  /** The traced IR as a table, when the run asked to explain. */
+  irTraced: z.string().optional(),
+  ir: GraphJSON.optional(),
+  parity: z.array(Parity),
+  timings: z.object({ traceMs: z.number(), passesMs: z.number(), compileMs: z.number() }),
+});
+export type GraphRunSummary = z.infer<typeof GraphRunSummary>;

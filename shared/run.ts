@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BackendInfo } from "./backends";
 import { Diagnostic } from "./diagnostics";
+import { GraphRunSummary } from "./graph";
 import { SourceLocation } from "./location";
 
 export { SourceLocation };
@@ -37,7 +38,8 @@ export const LogEntry = z.object({
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
-export const RunMode = z.enum(["eager"]);
+/** eager runs op by op; graph:tfjs traces, optimizes and runs a compiled plan on the same kernels. */
+export const RunMode = z.enum(["eager", "graph:tfjs"]);
 export type RunMode = z.infer<typeof RunMode>;
 
 export const RunRequest = z.object({
@@ -51,6 +53,10 @@ export const RunRequest = z.object({
   repeat: z.number().int().min(0).max(1000).default(3),
   /** Type-check the model (beside the run, in the caller's process) and report what it finds. */
   typecheck: z.boolean().default(true),
+  /** Graph passes to run, by name; the default pipeline when absent. */
+  passes: z.array(z.string()).optional(),
+  /** Keep the IR text after each pass in the result (tandem graph). */
+  explain: z.boolean().default(false),
   /** Values per output kept in the result. */
   previewValues: z.number().int().min(0).max(10_000).default(8),
 });
@@ -99,6 +105,8 @@ export const RunResult = z.object({
     warmRuns: z.number().int(),
   }),
   logs: z.array(LogEntry),
+  /** What graph mode did; null in eager mode. */
+  graph: GraphRunSummary.nullable(),
   /** Type errors in the model's sources; they do not stop an eager run. */
   diagnostics: z.array(Diagnostic),
   provenance: z.object({

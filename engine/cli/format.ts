@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../../shared/diagnostics";
 import type { LogEntry, ModelError, OutputSummary, RunResult } from "../../shared/run";
 import { formatLocation } from "../worker/stack";
+import { formatGraphSummary } from "./format-graph";
 
 const ms = (v: number): string => (v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(v >= 10 ? 1 : 2)} ms`);
 
@@ -58,6 +59,7 @@ export function formatRun(r: RunResult): string {
     `  compile ${ms(r.timings.compileMs)}, construct ${ms(r.timings.constructMs)}, forward ${ms(r.timings.firstForwardMs)} cold` +
       (r.timings.warmForwardMs === null ? "" : `, ${ms(r.timings.warmForwardMs)} warm (median of ${r.timings.warmRuns})`),
   ];
+  if (r.graph) lines.push(...formatGraphSummary(r.graph));
   if (r.logs.length) lines.push("logs", ...r.logs.map(logLine));
   lines.push(...formatDiagnostics(r.diagnostics));
   return lines.join("\n");

@@ -62,6 +62,31 @@ describe("runModel: results", () => {
   });
 });
 
+describe("runModel: graph mode", () => {
+  it("traces, optimizes and runs the ResNet as a compiled plan that agrees with eager", async () => {
+    const r = ok(await runModel({ file: path.join(examples, "resnet_cnn.ts"), mode: "graph:tfjs", repeat: 1, typecheck: false }));
+    expect(r.mode).toBe("graph:tfjs");
+    const g = r.graph;
+    expect(g?.fallback).toBeNull();
+    expect(g?.breaks).toEqual([]);
+    expect(g?.callsOptimized).toBeLessThan(g?.callsTraced ?? 0);
+    expect(g?.passes.find((p) => p.pass === "fold-batchnorm")?.changes.length).toBeGreaterThan(0);
+    expect(g?.parity[0]?.output).toBe("output");
+    expect(g?.parity[0]?.maxAbsDiff).toBeLessThan(1e-5);
+    expect(r.outputs[0]?.shape).toEqual([4, 10]);
+  });
+
+  it("runs a model with a graph break eagerly, says so, and points at the break", async () => {
+    const r = ok(await runModel({ file: path.join(examples, "branching.ts"), mode: "graph:tfjs", repeat: 0, typecheck: false }));
+    expect(r.graph?.fallback).toContain("1 graph break");
+    expect(r.graph?.graphCount).toBe(2);
+    const b = r.graph?.breaks[0];
+    expect(b?.how).toBe("item");
+    expect(b?.location?.file).toBe(path.join(examples, "branching.ts"));
+    expect(b?.tensor).toBe("mean");
+  });
+});
+
 describe("runModel: errors point at the user's line", () => {
   it("reports a shape mismatch with the op, both shapes and the calling line", async () => {
     const e = failed(await runModel({ file: path.join(models, "shape_mismatch.ts") }));

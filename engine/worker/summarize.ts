@@ -1,0 +1,31 @@
+import { createHash } from "node:crypto";
+import type { OutputSummary } from "../../shared/run";
+import type { Tensor } from "../api";
+
+/** Preview, sum and digest of one output: enough to compare runs by eye and bit for bit. */
+export function summarize(name: string, t: Tensor, previewCount: number): OutputSummary {
+  const values = t.raw.dataSync() as Float32Array | Int32Array | Uint8Array;
+  let sum = 0;
+  let hasNaN = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    sum += v;
+    if (v !== v) hasNaN = true;
+  }
+  const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+  return {
+    name,
+    shape: [...t.shape],
+    dtype: t.dtype,
+    preview: Array.from(values.subarray(0, previewCount), Number),
+    sum,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    hasNaN,
+  };
+}
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
