@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "scratch/", "bench/results/", "engine/test/fixtures/models/"] },
+  { ignores: ["node_modules/", "dist/", "scratch/", "bench/results/", "engine/test/fixtures/models/", "engine/onnx/generated/"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

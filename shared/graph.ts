@@ -51,9 +51,32 @@ export const Parity = z.object({
 });
 export type Parity = z.infer<typeof Parity>;
 
+/** An exported ONNX file and what checking it found. */
+export const ExportSummary = z.object({
+  path: z.string(),
+  bytes: z.number().int(),
+  opset: z.number().int(),
+  irVersion: z.number().int(),
+  dynamicBatch: z.boolean(),
+  nodes: z.number().int(),
+  initializers: z.number().int(),
+  initializerBytes: z.number().int(),
+  opTypes: z.record(z.string(), z.number().int()),
+  inputNames: z.array(z.string()),
+  outputs: z.array(z.object({ onnx: z.string(), tandem: z.string() })),
+  /** The official checker (Python onnx, full_check), when it is installed. */
+  checker: z.union([z.object({ ok: z.boolean(), error: z.string().nullable() }), z.object({ skipped: z.string() })]),
+  /** The file loaded and run in onnxruntime, against eager outputs on the same inputs. */
+  onnxruntime: z.object({ ok: z.boolean(), error: z.string().nullable(), parity: z.array(Parity) }),
+});
+export type ExportSummary = z.infer<typeof ExportSummary>;
+
 /** What graph mode did for one run: the trace, the passes, and how the graph ran. */
 export const GraphRunSummary = z.object({
   runner: z.enum(["tfjs", "ort"]),
+  /** onnxruntime's execution provider and settings, for graph:ort. */
+  ort: z.object({ executionProvider: z.string(), version: z.string().nullable(), optimizationLevel: z.string(), intraOpThreads: z.number().int(), interOpThreads: z.number().int(), sessionMs: z.number() }).optional(),
+  export: ExportSummary.optional(),
   /** Why the run fell back to eager execution, or null when the graph ran. */
   fallback: z.string().nullable(),
   breaks: z.array(GraphBreak),

@@ -14,6 +14,7 @@ export const ErrorKind = z.enum([
   "timeout", // the worker ran past its time limit and was stopped
   "crash", // the worker process died
   "oom", // the worker ran out of memory
+  "unsupported", // an op the chosen mode cannot handle (an op with no ONNX mapping)
   "backend", // the requested backend cannot run here
   "internal", // a bug in Tandem
 ]);
@@ -38,8 +39,11 @@ export const LogEntry = z.object({
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
-/** eager runs op by op; graph:tfjs traces, optimizes and runs a compiled plan on the same kernels. */
-export const RunMode = z.enum(["eager", "graph:tfjs"]);
+/**
+ * eager runs op by op; graph:tfjs traces, optimizes and runs a compiled plan on the same kernels;
+ * graph:ort exports the optimized graph to ONNX and runs it in onnxruntime.
+ */
+export const RunMode = z.enum(["eager", "graph:tfjs", "graph:ort"]);
 export type RunMode = z.infer<typeof RunMode>;
 
 export const RunRequest = z.object({
@@ -55,6 +59,14 @@ export const RunRequest = z.object({
   typecheck: z.boolean().default(true),
   /** Graph passes to run, by name; the default pipeline when absent. */
   passes: z.array(z.string()).optional(),
+  /** Write the optimized graph as an ONNX file (tandem export), and check it. */
+  export: z.object({ path: z.string(), opset: z.number().int().min(17).default(17), dynamicBatch: z.boolean().default(false) }).optional(),
+  /** onnxruntime settings for graph:ort. */
+  ort: z.object({
+    optimizationLevel: z.enum(["disabled", "basic", "extended", "all"]).default("all"),
+    intraOpThreads: z.number().int().nonnegative().default(1),
+    interOpThreads: z.number().int().nonnegative().default(1),
+  }).default({ optimizationLevel: "all", intraOpThreads: 1, interOpThreads: 1 }),
   /** Keep the IR text after each pass in the result (tandem graph). */
   explain: z.boolean().default(false),
   /** Values per output kept in the result. */

@@ -1,6 +1,6 @@
 /** The CLI as a user runs it: `npx tandem ...`, checking output and exit codes. */
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -80,6 +80,43 @@ describe("tandem check and the type check beside a run", () => {
     expect(code).toBe(0);
     const outcome = RunOutcome.parse(JSON.parse(stdout));
     expect(outcome.ok && outcome.result.diagnostics.map((d) => d.code)).toEqual(["TS2322", "TS2365"]);
+  });
+});
+
+describe("tandem graph", () => {
+  it("prints the traced IR and each pass with what it changed", async () => {
+    const { code, stdout } = await tandem("graph", "assets/examples/mlp.ts");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^traced graph: 6 ops/);
+    expect(stdout).toContain("── remove-noops: 14 → 13 nodes");
+    expect(stdout).toContain("removed flatten: flatten to the same shape [8,784]");
+    expect(stdout).toContain("fused relu (relu) into linear (linear)");
+    expect(stdout).toMatch(/call\s+linear_1\s+linear\s+\(linear, fc2\.weight, fc2\.bias\)/);
+  });
+
+  it("runs a model in graph mode with --mode graph:tfjs and reports parity", async () => {
+    const { code, stdout } = await tandem("run", "assets/examples/transformer_block.ts", "--mode", "graph:tfjs", "--no-typecheck");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/parity with eager {2}output: max abs diff/);
+  });
+});
+
+describe("tandem export", () => {
+  it("writes an ONNX file and reports size, nodes and both checks", async () => {
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), "tandem-onnx-")), "mlp.onnx");
+    const { code, stdout } = await tandem("export", "assets/examples/mlp.ts", "-o", out);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`wrote ${out}`);
+    expect(stdout).toMatch(/IR version 8, opset 17/);
+    expect(stdout).toMatch(/onnxruntime {2}loads and runs; max abs diff from eager/);
+    expect(existsSync(out)).toBe(true);
+  });
+
+  it("names an op that cannot be exported and the user's line, exit 1", async () => {
+    const { code, stderr } = await tandem("export", "engine/test/fixtures/models/unexportable.ts", "-o", path.join(os.tmpdir(), "x.onnx"));
+    expect(code).toBe(1);
+    expect(stderr).toContain("cannot export adaptive_avg_pool2d to ONNX");
+    expect(stderr).toContain("unexportable.ts:4:14");
   });
 });
 

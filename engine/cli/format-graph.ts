@@ -1,4 +1,4 @@
-import type { GraphBreak, GraphRunSummary } from "../../shared/graph";
+import type { ExportSummary, GraphBreak, GraphRunSummary } from "../../shared/graph";
 import { formatLocation } from "../worker/stack";
 
 const ms = (v: number): string => `${v.toFixed(v >= 10 ? 0 : 1)} ms`;
@@ -23,12 +23,37 @@ export function formatGraphSummary(g: GraphRunSummary): string[] {
   if (g.fallback) lines.push(`  ${g.fallback}`);
   else {
     const changed = g.passes.filter((p) => p.changes.length > 0).map((p) => `${p.pass} (${p.changes.length})`);
-    lines.push(`  ${g.runner} plan: ${g.callsTraced} ops traced, ${g.callsOptimized} after passes${changed.length ? `: ${changed.join(", ")}` : ""}`);
-    lines.push(`  trace ${ms(g.timings.traceMs)}, passes ${ms(g.timings.passesMs)}, compile ${ms(g.timings.compileMs)}`);
+    lines.push(`  ${g.callsTraced} ops traced, ${g.callsOptimized} after passes${changed.length ? `: ${changed.join(", ")}` : ""}`);
+    if (g.ort) {
+      const o = g.ort;
+      lines.push(`  onnxruntime ${o.version ?? ""} (${o.executionProvider} EP, optimization ${o.optimizationLevel}, ${o.intraOpThreads} intra-op thread${o.intraOpThreads === 1 ? "" : "s"})`);
+      lines.push(`  trace ${ms(g.timings.traceMs)}, passes ${ms(g.timings.passesMs)}, export ${ms(g.timings.compileMs)}, session ${ms(o.sessionMs)}`);
+    } else {
+      lines.push(`  compiled tfjs plan; trace ${ms(g.timings.traceMs)}, passes ${ms(g.timings.passesMs)}, compile ${ms(g.timings.compileMs)}`);
+    }
     for (const p of g.parity) lines.push(`  parity with eager  ${p.output}: max abs diff ${p.maxAbsDiff.toExponential(2)}, max rel diff ${p.maxRelDiff.toExponential(2)}`);
   }
   lines.push(...formatBreaks(g).map((l) => `  ${l}`));
   return lines;
+}
+
+const kib = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
+
+/** `tandem export`: where the file went, what is in it, and what the checks found. */
+export function formatExport(e: ExportSummary): string {
+  const ops = Object.entries(e.opTypes).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(", ");
+  const checker = "skipped" in e.checker ? `skipped (${e.checker.skipped})` : e.checker.ok ? "passed (onnx.checker, full_check)" : `FAILED: ${e.checker.error ?? ""}`;
+  const ort = e.onnxruntime.ok
+    ? `loads and runs; max abs diff from eager ${Math.max(0, ...e.onnxruntime.parity.map((p) => p.maxAbsDiff)).toExponential(2)}`
+    : `FAILED: ${e.onnxruntime.error ?? ""}`;
+  return [
+    `wrote ${e.path}`,
+    `  ${kib(e.bytes)}, IR version ${e.irVersion}, opset ${e.opset}${e.dynamicBatch ? ", dynamic batch" : ""}`,
+    `  ${e.nodes} nodes (${ops}), ${e.initializers} initializers (${kib(e.initializerBytes)})`,
+    `  inputs ${e.inputNames.join(", ")}; outputs ${e.outputs.map((o) => o.onnx).join(", ")}`,
+    `  checker      ${checker}`,
+    `  onnxruntime  ${ort}`,
+  ].join("\n");
 }
 
 /** `tandem graph`: the traced IR, then each pass with what it changed and the IR after it. */

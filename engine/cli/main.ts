@@ -3,7 +3,9 @@ import { BackendName } from "../../shared/backends";
 import type { ErrorKind } from "../../shared/run";
 import { runModel } from "../runner/run-model";
 import { TANDEM_VERSION } from "../worker/provenance";
+import { RunMode, type RunRequestInput } from "../../shared/run";
 import { formatDiagnostics, formatError, formatRun } from "./format";
+import { formatExport, formatGraphExplain } from "./format-graph";
 
 /** Exit codes: 0 success, 1 the user's model is at fault, 2 Tandem or the machine is. */
 const EXIT_FOR: Record<ErrorKind, 1 | 2> = {
@@ -13,6 +15,7 @@ const EXIT_FOR: Record<ErrorKind, 1 | 2> = {
   runtime: 1,
   timeout: 1,
   oom: 1,
+  unsupported: 1,
   crash: 2,
   backend: 2,
   internal: 2,
@@ -24,6 +27,27 @@ function integer(name: string, min: number) {
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
     return n;
   };
+}
+
+const list = (value: string): string[] => value.split(",").map((s) => s.trim()).filter(Boolean);
+
+interface RunFlags {
+  mode: RunMode;
+  backend: BackendName | "auto";
+  seed: number;
+  timeout: number;
+  repeat: number;
+  typecheck: boolean;
+  maxMemory: number;
+  passes?: string[];
+  ortThreads?: number;
+  ortOptLevel?: "disabled" | "basic" | "extended" | "all";
+  json?: boolean;
+}
+
+/** The parts of a run request that `run` and `graph` share. */
+function requestFrom(model: string, opts: RunFlags): RunRequestInput {
+  return { file: model, backend: opts.backend, seed: opts.seed, timeoutMs: Math.round(opts.timeout * 1000), ...(opts.passes ? { passes: opts.passes } : {}) };
 }
 
 function seconds(value: string): number {
@@ -42,7 +66,10 @@ program
   .command("run")
   .description("run a model file once (cold) and a few times warm; print its outputs, time and logs")
   .argument("<model>", "model file (.ts) that default-exports an nn.Module and exports `inputs`")
-  .addOption(new Option("--mode <mode>", "execution mode").choices(["eager"]).default("eager"))
+  .addOption(new Option("--mode <mode>", "eager (op by op) or graph:tfjs (traced, optimized, compiled plan)").choices(RunMode.options).default("eager"))
+  .option("--passes <list>", "graph passes to run, comma-separated (default: the standard pipeline)", list)
+  .option("--ort-threads <n>", "onnxruntime intra-op threads for graph:ort", integer("ort-threads", 1), 1)
+  .addOption(new Option("--ort-opt-level <level>", "onnxruntime graph optimization level for graph:ort").choices(["disabled", "basic", "extended", "all"]).default("all"))
   .addOption(new Option("--backend <name>", "eager kernel backend").choices(["auto", ...BackendName.options]).default("auto"))
   .option("--seed <n>", "seed for weights and example inputs", integer("seed", 0), 0)
   .option("--timeout <seconds>", "stop the model after this long", seconds, 30)
@@ -50,15 +77,71 @@ program
   .option("--no-typecheck", "skip the type check that runs beside the model")
   .option("--max-memory <MB>", "heap limit of the worker that runs the model", integer("max-memory", 64), 4096)
   .option("--json", "print one JSON object instead of text")
-  .action(async (model: string, opts: { mode: "eager"; backend: BackendName | "auto"; seed: number; timeout: number; repeat: number; typecheck: boolean; maxMemory: number; json?: boolean }) => {
+  .action(async (model: string, opts: RunFlags) => {
     const outcome = await runModel(
-      { file: model, mode: opts.mode, backend: opts.backend, seed: opts.seed, timeoutMs: Math.round(opts.timeout * 1000), repeat: opts.repeat, typecheck: opts.typecheck },
+      {
+        ...requestFrom(model, opts),
+        mode: opts.mode,
+        repeat: opts.repeat,
+        typecheck: opts.typecheck,
+        ort: { intraOpThreads: opts.ortThreads ?? 1, interOpThreads: 1, optimizationLevel: opts.ortOptLevel ?? "all" },
+      },
       { maxOldSpaceMb: opts.maxMemory },
     );
     if (opts.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
     else if (outcome.ok) process.stdout.write(`${formatRun(outcome.result)}\n`);
     else process.stderr.write(`${formatError(outcome.error, outcome.logs, outcome.diagnostics)}\n`);
     process.exitCode = outcome.ok ? 0 : EXIT_FOR[outcome.error.kind];
+  });
+
+program
+  .command("graph")
+  .description("trace a model into a graph and print the IR before and after each optimization pass")
+  .argument("<model>", "model file (.ts)")
+  .option("--passes <list>", "passes to run, comma-separated (default: the standard pipeline)", list)
+  .addOption(new Option("--backend <name>", "eager kernel backend used while tracing").choices(["auto", ...BackendName.options]).default("auto"))
+  .option("--seed <n>", "seed for weights and example inputs", integer("seed", 0), 0)
+  .option("--timeout <seconds>", "stop the model after this long", seconds, 30)
+  .option("--max-memory <MB>", "heap limit of the worker that runs the model", integer("max-memory", 64), 4096)
+  .option("--json", "print the graph summary (IR as JSON, passes, breaks) as JSON")
+  .action(async (model: string, opts: RunFlags) => {
+    const outcome = await runModel({ ...requestFrom(model, opts), mode: "graph:tfjs", repeat: 0, explain: true, typecheck: false }, { maxOldSpaceMb: opts.maxMemory });
+    if (!outcome.ok) {
+      process.stderr.write(`${formatError(outcome.error, outcome.logs, outcome.diagnostics)}\n`);
+      process.exitCode = EXIT_FOR[outcome.error.kind];
+      return;
+    }
+    const graph = outcome.result.graph;
+    if (!graph) throw new Error("graph mode returned no graph summary");
+    process.stdout.write(opts.json ? `${JSON.stringify(graph, null, 2)}\n` : `${formatGraphExplain(graph)}\n`);
+  });
+
+program
+  .command("export")
+  .description("trace and optimize a model, write it as ONNX, and check the file (official checker, onnxruntime parity)")
+  .argument("<model>", "model file (.ts)")
+  .requiredOption("-o, --output <file>", "where to write the .onnx file")
+  .option("--opset <n>", "ONNX opset", integer("opset", 17), 17)
+  .option("--dynamic-batch", "make dim 0 of inputs and outputs a symbolic batch dim")
+  .option("--passes <list>", "passes to run before exporting, comma-separated (default: the standard pipeline)", list)
+  .addOption(new Option("--backend <name>", "eager kernel backend used while tracing").choices(["auto", ...BackendName.options]).default("auto"))
+  .option("--seed <n>", "seed for weights and example inputs", integer("seed", 0), 0)
+  .option("--timeout <seconds>", "stop the model after this long", seconds, 60)
+  .option("--max-memory <MB>", "heap limit of the worker that runs the model", integer("max-memory", 64), 4096)
+  .option("--json", "print the export summary as JSON")
+  .action(async (model: string, opts: RunFlags & { output: string; opset: number; dynamicBatch?: boolean }) => {
+    const request = { ...requestFrom(model, opts), mode: "graph:tfjs" as const, repeat: 0, typecheck: false, export: { path: opts.output, opset: opts.opset, dynamicBatch: !!opts.dynamicBatch } };
+    const outcome = await runModel(request, { maxOldSpaceMb: opts.maxMemory });
+    if (!outcome.ok) {
+      process.stderr.write(`${formatError(outcome.error, outcome.logs, outcome.diagnostics)}\n`);
+      process.exitCode = EXIT_FOR[outcome.error.kind];
+      return;
+    }
+    const summary = outcome.result.graph?.export;
+    if (!summary) throw new Error("the export produced no summary");
+    process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatExport(summary)}\n`);
+    const checkerFailed = "ok" in summary.checker && !summary.checker.ok;
+    process.exitCode = checkerFailed || !summary.onnxruntime.ok ? 2 : 0;
   });
 
 program
@@ -92,6 +175,7 @@ program
       process.stdout.write(`${b.name.padEnd(9)} ${b.package.padEnd(32)} ${state}\n`);
     }
   });
+
 
 try {
   await program.parseAsync(process.argv);

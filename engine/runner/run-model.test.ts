@@ -2,6 +2,8 @@
  * Running user model files in a worker process: results, and every way a model can fail, each
  * reported with the user's file:line:col while the caller goes on.
  */
+import { mkdtempSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LogEntry, RunOutcome, RunResult, ModelError } from "../../shared/run";
@@ -74,6 +76,36 @@ describe("runModel: graph mode", () => {
     expect(g?.parity[0]?.output).toBe("output");
     expect(g?.parity[0]?.maxAbsDiff).toBeLessThan(1e-5);
     expect(r.outputs[0]?.shape).toEqual([4, 10]);
+  });
+
+  it("runs the transformer in onnxruntime (graph:ort) and agrees with eager", async () => {
+    const r = ok(await runModel({ file: path.join(examples, "transformer_block.ts"), mode: "graph:ort", repeat: 1, typecheck: false }));
+    expect(r.graph?.runner).toBe("ort");
+    expect(r.graph?.ort?.executionProvider).toBe("cpu");
+    expect(r.graph?.parity[0]?.maxAbsDiff).toBeLessThan(1e-5);
+    expect(r.outputs[0]?.shape).toEqual([2, 16, 1000]);
+  });
+
+  it("exports an ONNX file that the checker accepts and onnxruntime runs like eager", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "tandem-export-")), "cnn.onnx");
+    const r = ok(await runModel({ file: path.join(examples, "resnet_cnn.ts"), mode: "graph:tfjs", repeat: 0, typecheck: false, export: { path: file, dynamicBatch: true } }));
+    const e = r.graph?.export;
+    expect(e?.path).toBe(file);
+    expect(statSync(file).size).toBe(e?.bytes);
+    expect(e?.opset).toBe(17);
+    expect(e?.irVersion).toBe(8);
+    expect(e?.inputNames).toEqual(["x"]);
+    expect(e?.opTypes.Conv).toBeGreaterThan(0);
+    expect(e?.opTypes.BatchNormalization).toBeUndefined(); // folded into the convolutions
+    if ("skipped" in (e?.checker ?? {})) console.info(`ONNX checker skipped: ${JSON.stringify(e?.checker)}`);
+    else expect(e?.checker).toEqual({ ok: true, error: null });
+    expect(e?.onnxruntime.ok).toBe(true);
+    expect(e?.onnxruntime.parity[0]?.maxAbsDiff).toBeLessThan(1e-5);
+  });
+
+  it("refuses to export a model with graph breaks, naming them", async () => {
+    const outcome = await runModel({ file: path.join(examples, "branching.ts"), mode: "graph:tfjs", typecheck: false, export: { path: path.join(os.tmpdir(), "never.onnx") } });
+    expect(failed(outcome).message).toContain("cannot export");
   });
 
   it("runs a model with a graph break eagerly, says so, and points at the break", async () => {

@@ -1,6 +1,7 @@
 import type { ErrorKind, ModelError, SourceLocation } from "../../shared/run";
 import { OpError } from "../api/errors";
 import { BackendUnavailableError } from "../eager/backend";
+import { OnnxExportError } from "../graph/export/onnx-export";
 import { CompileError } from "./compile";
 import { formatLocation, userFrames } from "./stack";
 
@@ -19,6 +20,7 @@ function kindOf(error: unknown, inUserCode: boolean): ErrorKind {
   if (error instanceof CompileError) return "syntax";
   if (error instanceof ExportError) return "export";
   if (error instanceof OpError) return "shape";
+  if (error instanceof OnnxExportError) return "unsupported";
   if (error instanceof BackendUnavailableError) return "backend";
   if (error instanceof RangeError && /memory|allocation/i.test(error.message)) return "oom";
   return inUserCode ? "runtime" : "internal";
@@ -27,11 +29,12 @@ function kindOf(error: unknown, inUserCode: boolean): ErrorKind {
 /** Structured, user-facing form of anything thrown while compiling or running a model. */
 export function toModelError(error: unknown): ModelError {
   const frames = userFrames(error);
-  const own = error instanceof CompileError || error instanceof ExportError ? error.location : null;
+  const own = error instanceof CompileError || error instanceof ExportError || error instanceof OnnxExportError ? error.location : null;
   const location = own ?? frames[0]?.location ?? null;
   const kind = kindOf(error, location !== null);
   const base = error instanceof Error ? error : new Error(String(error));
-  const message = kind === "shape" || kind === "syntax" || kind === "export" || kind === "backend" ? base.message : `${base.name}: ${base.message}`;
+  const plain: ErrorKind[] = ["shape", "syntax", "export", "backend", "unsupported"];
+  const message = plain.includes(kind) ? base.message : `${base.name}: ${base.message}`;
   const stack =
     error instanceof CompileError
       ? error.details

@@ -15,6 +15,8 @@ export interface ExecutionContext {
   args: Tensor[];
   inputNames: string[];
   request: RunRequest;
+  /** sha256 of the model's sources, recorded in exported files. */
+  sourceHash: string;
   /** Silences the model's console during warm passes, which repeat the cold pass's prints. */
   muteLogs(muted: boolean): void;
 }

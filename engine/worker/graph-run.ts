@@ -1,16 +1,20 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Parity } from "../../shared/graph";
+import type { GraphRunSummary, Parity } from "../../shared/graph";
+import type { OutputSummary } from "../../shared/run";
 import { Tensor } from "../api";
+import type { Graph } from "../graph/ir";
 import { runPasses } from "../graph/passes";
 import { compilePlan } from "../graph/plan";
 import { graphToJSON, printGraph } from "../graph/print";
-import { trace } from "../graph/tracer";
+import { type TraceResult, trace } from "../graph/tracer";
 import { runEager } from "./eager-run";
 import type { Execution, ExecutionContext } from "./execution";
+import { exportAndCheck, runOnnx } from "./onnx-run";
 import { currentUserFrame } from "./stack";
 import { summarize } from "./summarize";
 
-function parity(name: string, actual: tf.Tensor, expected: tf.Tensor): Parity {
+/** Max abs and rel difference between a graph output and eager's, per output. */
+export function parity(name: string, actual: tf.Tensor, expected: tf.Tensor): Parity {
   return tf.tidy(() => {
     const a = tf.cast(actual, "float32");
     const e = tf.cast(expected, "float32");
@@ -20,73 +24,94 @@ function parity(name: string, actual: tf.Tensor, expected: tf.Tensor): Parity {
   });
 }
 
+/** What a graph runner hands back: outputs of the cold run, their parity, and the warm times. */
+export interface RunnerResult {
+  outputs: OutputSummary[];
+  parity: Parity[];
+  firstForwardMs: number;
+  warmMs: number[];
+  extra?: Partial<GraphRunSummary>;
+}
+
+/** The compiled tfjs plan: same kernels as eager, no tracing or checks per call. */
+function runPlan(graph: Graph, ctx: ExecutionContext, traced: TraceResult): RunnerResult & { compileMs: number } {
+  const compileStart = performance.now();
+  const plan = compilePlan(graph);
+  const compileMs = performance.now() - compileStart;
+  const raws = ctx.args.map((a) => a.raw);
+  const names = graph.outputNode.outputNames ?? [];
+  try {
+    const firstStart = performance.now();
+    const first = plan.run(raws);
+    const firstForwardMs = performance.now() - firstStart;
+    const name = (i: number) => names[i] ?? `output[${i}]`;
+    const outputs = first.map((t, i) => summarize(name(i), new Tensor(t), ctx.request.previewValues));
+    const parities = first.map((t, i) => parity(name(i), t, (traced.eagerOutputs[i] as [string, Tensor])[1].raw));
+    first.forEach((t) => t.dispose());
+    const warmMs: number[] = [];
+    for (let i = 0; i < ctx.request.repeat; i++) {
+      const start = performance.now();
+      const outs = plan.run(raws);
+      warmMs.push(performance.now() - start);
+      outs.forEach((t) => t.dispose());
+    }
+    return { outputs, parity: parities, firstForwardMs, warmMs, compileMs };
+  } finally {
+    plan.dispose();
+  }
+}
+
 /**
- * Graph mode on tfjs: trace forward once (that run is also the eager reference for parity), run
- * the passes, compile a plan and time it. A model with graph breaks runs eagerly instead, and says
- * so: its traced graph holds only the path its values took this once.
+ * Graph mode: trace forward once (that run is also the eager reference for parity), run the passes,
+ * then run the graph as a compiled tfjs plan or, exported to ONNX, in onnxruntime. A model with
+ * graph breaks runs eagerly instead, and says so: its traced graph holds only the path its values
+ * took this once.
  */
-export function runGraph(ctx: ExecutionContext): Execution {
+export async function runGraph(ctx: ExecutionContext): Promise<Execution> {
   const { model, args, inputNames, request } = ctx;
-  const traceStart = performance.now();
+  const runner = request.mode === "graph:ort" ? "ort" : "tfjs";
   tf.engine().startScope();
+  const traceStart = performance.now();
   const traced = trace(model, args, inputNames, { locate: () => currentUserFrame()?.location ?? null });
   const traceMs = performance.now() - traceStart;
-  const callsTraced = traced.graph.callCount();
-  const irTraced = request.explain ? printGraph(traced.graph) : undefined;
   const base = {
-    runner: "tfjs" as const,
+    runner,
     breaks: traced.breaks,
     graphCount: traced.breaks.length + 1,
     opsPerGraph: traced.opsPerGraph,
-    callsTraced,
-    ...(irTraced ? { irTraced } : {}),
-  };
+    callsTraced: traced.graph.callCount(),
+    ...(request.explain ? { irTraced: printGraph(traced.graph) } : {}),
+  } as const;
   try {
     if (traced.breaks.length > 0) {
       const n = traced.breaks.length;
-      tf.engine().endScope();
       const eager = runEager(ctx);
       const fallback = `ran eagerly: the model has ${n} graph break${n > 1 ? "s" : ""}, so one traced graph would only hold the path this input took`;
-      return { ...eager, graph: { ...base, fallback, callsOptimized: callsTraced, passes: [], parity: [], timings: { traceMs, passesMs: 0, compileMs: 0 } } };
+      if (request.export) throw new Error(`cannot export: ${fallback.replace("ran eagerly: ", "")}; see the breaks below`);
+      return { ...eager, graph: { ...base, fallback, callsOptimized: base.callsTraced, passes: [], parity: [], timings: { traceMs, passesMs: 0, compileMs: 0 } } };
     }
     const passesStart = performance.now();
     const irAfter: string[] = [];
     const reports = runPasses(traced.graph, request.passes, (_, g) => request.explain && irAfter.push(printGraph(g)));
     const passes = reports.map((r, i) => ({ ...r, ...(request.explain ? { irAfter: irAfter[i] } : {}) }));
     const passesMs = performance.now() - passesStart;
-    const compileStart = performance.now();
-    const plan = compilePlan(traced.graph);
-    const compileMs = performance.now() - compileStart;
-    const raws = args.map((a) => a.raw);
-    const names = traced.graph.outputNode.outputNames ?? [];
 
-    const firstStart = performance.now();
-    const first = plan.run(raws);
-    const firstForwardMs = performance.now() - firstStart;
-    const outputs = first.map((t, i) => summarize(names[i] ?? `output[${i}]`, new Tensor(t), request.previewValues));
-    const parities = first.map((t, i) => parity(names[i] ?? `output[${i}]`, t, (traced.eagerOutputs[i] as [string, Tensor])[1].raw));
-    first.forEach((t) => t.dispose());
-
-    const warmMs: number[] = [];
-    for (let i = 0; i < request.repeat; i++) {
-      const start = performance.now();
-      const outs = plan.run(raws);
-      warmMs.push(performance.now() - start);
-      outs.forEach((t) => t.dispose());
-    }
-    plan.dispose();
-    const summary = {
+    const exported = request.export ? await exportAndCheck(traced, ctx) : undefined;
+    const ran = runner === "ort" ? await runOnnx(traced, ctx) : runPlan(traced.graph, ctx, traced);
+    const summary: GraphRunSummary = {
       ...base,
       fallback: null,
       callsOptimized: traced.graph.callCount(),
       passes,
       ...(request.explain ? { ir: graphToJSON(traced.graph) } : {}),
-      parity: parities,
-      timings: { traceMs, passesMs, compileMs },
+      parity: ran.parity,
+      timings: { traceMs, passesMs, compileMs: "compileMs" in ran ? ran.compileMs : 0 },
+      ...(exported ? { export: exported } : {}),
+      ...ran.extra,
     };
-    return { outputs, firstForwardMs, warmMs, graph: summary };
+    return { outputs: ran.outputs, firstForwardMs: ran.firstForwardMs, warmMs: ran.warmMs, graph: summary };
   } finally {
     traced.graph.dispose();
-    if (traced.breaks.length === 0) tf.engine().endScope();
+    tf.engine().endScope();
   }
 }

@@ -42,8 +42,8 @@ export async function runJob(request: RunRequest, logs: (entry: LogEntry) => voi
 
     const inputs = makeInputs(parseInputs(exports, file), request.seed);
     const args = inputs.map((i) => i.value);
-    const ctx = { model, args, inputNames: inputs.map((i) => i.name), request, muteLogs: (m: boolean) => (muted = m) };
-    const run = request.mode === "graph:tfjs" ? runGraph(ctx) : runEager(ctx);
+    const ctx = { model, args, inputNames: inputs.map((i) => i.name), request, sourceHash: compiled.sourceHash, muteLogs: (m: boolean) => (muted = m) };
+    const run = request.mode === "eager" ? runEager(ctx) : await runGraph(ctx);
     if (mutedLines) logs({ level: "info", text: `(${mutedLines} more lines from the ${request.repeat} warm passes not shown)`, location: null });
 
     const params = model.parameters();

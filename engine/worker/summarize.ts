@@ -2,9 +2,15 @@ import { createHash } from "node:crypto";
 import type { OutputSummary } from "../../shared/run";
 import type { Tensor } from "../api";
 
+type Values = Float32Array | Int32Array | Uint8Array;
+
 /** Preview, sum and digest of one output: enough to compare runs by eye and bit for bit. */
 export function summarize(name: string, t: Tensor, previewCount: number): OutputSummary {
-  const values = t.raw.dataSync() as Float32Array | Int32Array | Uint8Array;
+  return summarizeValues(name, t.shape, t.dtype, t.raw.dataSync() as Values, previewCount);
+}
+
+/** The same from plain values (onnxruntime's outputs). */
+export function summarizeValues(name: string, shape: readonly number[], dtype: OutputSummary["dtype"], values: Values, previewCount: number): OutputSummary {
   let sum = 0;
   let hasNaN = false;
   for (let i = 0; i < values.length; i++) {
@@ -15,8 +21,8 @@ export function summarize(name: string, t: Tensor, previewCount: number): Output
   const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
   return {
     name,
-    shape: [...t.shape],
-    dtype: t.dtype,
+    shape: [...shape],
+    dtype,
     preview: Array.from(values.subarray(0, previewCount), Number),
     sum,
     sha256: createHash("sha256").update(bytes).digest("hex"),

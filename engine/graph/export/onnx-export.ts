@@ -1,0 +1,97 @@
+import { OnnxBuilder } from "../../onnx/builder";
+import type { OnnxData, OnnxDType } from "../../onnx/dtype";
+import type { Graph, Node } from "../ir";
+import { EmitContext, type Emitter } from "./context";
+import { BASIC_EMITTERS } from "./ops-basic";
+import { NN_EMITTERS } from "./ops-nn";
+
+export { OnnxExportError } from "./context";
+
+const EMITTERS: Readonly<Record<string, Emitter>> = { ...BASIC_EMITTERS, ...NN_EMITTERS };
+
+export interface ExportOptions {
+  opset?: number;
+  /** Make dim 0 of every input and output a symbolic "batch" dim. */
+  dynamicBatch?: boolean;
+  producerVersion: string;
+  metadata?: Record<string, string>;
+  graphName?: string;
+}
+
+export interface ExportResult {
+  bytes: Uint8Array;
+  /** ONNX input names in the graph's input order (the model's `inputs` names). */
+  inputNames: string[];
+  /** ONNX output names, and the Tandem names they stand for ("output[0]" -> "output_0"). */
+  outputs: { onnx: string; tandem: string }[];
+  stats: ReturnType<OnnxBuilder["stats"]>;
+}
+
+const onnxName = (name: string) => name.replace(/[^\w.]/g, "_").replace(/_+$/, "");
+
+function dataOf(node: Node): OnnxData {
+  const value = node.value;
+  if (!value) throw new Error(`${node.name} has no value to export`);
+  const data = value.dataSync();
+  return value.dtype === "bool" ? Uint8Array.from(data as Uint8Array) : (data as Float32Array | Int32Array);
+}
+
+/**
+ * Writes an optimized (or traced) graph as an ONNX model: inputs named as in the model's `inputs`,
+ * initializers named by parameter path, one emitter per op. IR version 8 and opset 17 by default,
+ * the newest that Debian's onnx 1.12 checker accepts.
+ */
+export function exportOnnx(graph: Graph, options: ExportOptions): ExportResult {
+  const opset = options.opset ?? 17;
+  if (opset < 17) throw new Error(`opset ${opset} is not supported: Tandem exports opset 17 or newer (LayerNormalization)`);
+  const b = new OnnxBuilder({
+    opset,
+    irVersion: 8,
+    producerName: "tandem",
+    producerVersion: options.producerVersion,
+    graphName: options.graphName ?? "tandem",
+    metadata: options.metadata ?? {},
+  });
+  const names = new Map<string, string>();
+  const batch = options.dynamicBatch ? (graph.inputNodes[0]?.types[0]?.shape[0] ?? null) : null;
+  const shapeOf = (shape: readonly number[]) => (batch !== null && shape.length > 0 ? ["batch", ...shape.slice(1)] : [...shape]);
+
+  for (const node of graph.nodes) {
+    const key = (i: number) => `${node.id}:${i}`;
+    const type = node.types[0];
+    switch (node.kind) {
+      case "input":
+        if (!type) break;
+        names.set(key(0), b.input(onnxName(node.name), type.dtype as OnnxDType, shapeOf(type.shape)));
+        break;
+      case "parameter":
+      case "constant":
+        if (!type) break;
+        names.set(key(0), b.initializer(onnxName(node.name), type.dtype as OnnxDType, type.shape, dataOf(node)));
+        break;
+      case "call": {
+        const emit = EMITTERS[node.op];
+        const ctx = new EmitContext(b, node, names, batch);
+        if (!emit) return ctx.unsupported("Tandem has no ONNX mapping for this op yet");
+        emit(ctx).forEach((name, i) => names.set(key(i), name));
+        break;
+      }
+      case "output":
+        break;
+    }
+  }
+
+  const out = graph.outputNode;
+  const outputs = out.inputs.map((v, i) => {
+    const tandem = out.outputNames?.[i] ?? `output_${i}`;
+    const onnx = b.uniqueName(onnxName(tandem));
+    if (!v) throw new Error("graph output is empty");
+    const source = names.get(`${v.node.id}:${v.index}`) as string;
+    // Outputs get the names users see; Identity costs nothing once onnxruntime has optimized it.
+    b.node("Identity", [source], [onnx]);
+    const t = v.node.types[v.index] as { shape: number[]; dtype: string };
+    b.output(onnx, t.dtype as OnnxDType, shapeOf(t.shape));
+    return { onnx, tandem };
+  });
+  return { bytes: b.toBytes(), inputNames: graph.inputNodes.map((n) => onnxName(n.name)), outputs, stats: b.stats() };
+}

@@ -1,0 +1,147 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { ExportSummary, Parity } from "../../shared/graph";
+import type { Tensor } from "../api";
+import { type ExportResult, exportOnnx } from "../graph/export/onnx-export";
+import type { TraceResult } from "../graph/tracer";
+import type { FeedTensor, HostTensor } from "../onnx/host-tensor";
+import { checkModelWithPython, pythonOnnxUnavailableReason } from "../onnx/python-checker";
+import { createSession, detectExecutionProviders } from "../onnx/runtime";
+import type { ExecutionContext } from "./execution";
+import type { RunnerResult } from "./graph-run";
+import { provenance } from "./provenance";
+import { summarizeValues } from "./summarize";
+
+function exportGraph(traced: TraceResult, ctx: ExecutionContext, opset = 17, dynamicBatch = false): ExportResult {
+  return exportOnnx(traced.graph, {
+    opset,
+    dynamicBatch,
+    producerVersion: provenance().tandemVersion,
+    graphName: ctx.model.constructor.name,
+    metadata: { "tandem.version": provenance().tandemVersion, "tandem.source_hash": ctx.sourceHash, "tandem.seed": String(ctx.request.seed) },
+  });
+}
+
+function feedsFor(ex: ExportResult, args: readonly Tensor[]): Record<string, FeedTensor> {
+  return Object.fromEntries(
+    ex.inputNames.map((name, i) => {
+      const t = args[i] as Tensor;
+      const data = t.raw.dataSync();
+      const feed: FeedTensor =
+        t.dtype === "int32" ? { dtype: "int32", shape: t.shape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.shape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.shape, data: data as Float32Array };
+      return [name, feed];
+    }),
+  );
+}
+
+function hostParity(name: string, got: HostTensor, expected: Tensor): Parity {
+  return tf.tidy(() => {
+    const values = got.dtype === "int64" ? Float32Array.from(got.data, Number) : got.data;
+    const actual = tf.tensor(values as Float32Array, [...got.shape], got.dtype === "float32" ? "float32" : "int32");
+    const e = tf.cast(expected.raw, "float32");
+    const diff = tf.abs(tf.sub(tf.cast(actual, "float32"), e));
+    const rel = tf.div(diff, tf.maximum(tf.abs(e), 1e-12));
+    return { output: name, maxAbsDiff: tf.max(diff).dataSync()[0] as number, maxRelDiff: tf.max(rel).dataSync()[0] as number };
+  });
+}
+
+async function paritiesInOrt(ex: ExportResult, traced: TraceResult, args: readonly Tensor[]): Promise<Parity[]> {
+  const session = await createSession(ex.bytes, { intraOpNumThreads: 1 });
+  try {
+    const out = await session.run(feedsFor(ex, args));
+    return ex.outputs.map((o, i) => hostParity(o.tandem, out[o.onnx] as HostTensor, (traced.eagerOutputs[i] as [string, Tensor])[1]));
+  } finally {
+    await session.release();
+  }
+}
+
+/** tandem export: writes the ONNX file, then checks it with the official checker and in onnxruntime. */
+export async function exportAndCheck(traced: TraceResult, ctx: ExecutionContext): Promise<ExportSummary> {
+  const options = ctx.request.export;
+  if (!options) throw new Error("no export was requested");
+  const ex = exportGraph(traced, ctx, options.opset, options.dynamicBatch);
+  const file = path.resolve(options.path);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, ex.bytes);
+  const unavailable = pythonOnnxUnavailableReason();
+  const check = unavailable ? null : checkModelWithPython(ex.bytes);
+  let onnxruntime: ExportSummary["onnxruntime"];
+  try {
+    onnxruntime = { ok: true, error: null, parity: await paritiesInOrt(ex, traced, ctx.args) };
+  } catch (error) {
+    onnxruntime = { ok: false, error: error instanceof Error ? error.message : String(error), parity: [] };
+  }
+  return {
+    path: file,
+    bytes: ex.bytes.byteLength,
+    opset: options.opset,
+    irVersion: 8,
+    dynamicBatch: options.dynamicBatch,
+    nodes: ex.stats.nodes,
+    initializers: ex.stats.initializers,
+    initializerBytes: ex.stats.initializerBytes,
+    opTypes: ex.stats.opTypes,
+    inputNames: ex.inputNames,
+    outputs: ex.outputs,
+    checker: check === null ? { skipped: unavailable ?? "unavailable" } : check.ok ? { ok: true, error: null } : { ok: false, error: check.error },
+    onnxruntime,
+  };
+}
+
+/** graph:ort: the optimized graph exported in memory and run by onnxruntime. */
+export async function runOnnx(traced: TraceResult, ctx: ExecutionContext): Promise<RunnerResult & { compileMs: number }> {
+  const settings = ctx.request.ort;
+  const compileStart = performance.now();
+  const ex = exportGraph(traced, ctx);
+  const exportMs = performance.now() - compileStart;
+  // The first provider that can run here, GPU ones first (CUDA where present, else the CPU).
+  const providers = await detectExecutionProviders();
+  const provider = providers.find((p) => p.available && p.name !== "cpu")?.name ?? "cpu";
+  const session = await createSession(ex.bytes, {
+    executionProviders: [provider],
+    graphOptimizationLevel: settings.optimizationLevel,
+    intraOpNumThreads: settings.intraOpThreads,
+    interOpNumThreads: settings.interOpThreads,
+  });
+  try {
+    const feeds = feedsFor(ex, ctx.args);
+    const firstStart = performance.now();
+    const first = await session.run(feeds);
+    const firstForwardMs = performance.now() - firstStart;
+    const outputs = ex.outputs.map((o) => {
+      const t = first[o.onnx] as HostTensor;
+      const values = t.dtype === "int64" ? Int32Array.from(t.data, Number) : t.data;
+      return summarizeValues(o.tandem, t.shape, t.dtype === "float32" ? "float32" : t.dtype === "bool" ? "bool" : "int32", values, ctx.request.previewValues);
+    });
+    const parity = ex.outputs.map((o, i) => hostParity(o.tandem, first[o.onnx] as HostTensor, (traced.eagerOutputs[i] as [string, Tensor])[1]));
+    const warmMs: number[] = [];
+    for (let i = 0; i < ctx.request.repeat; i++) {
+      const start = performance.now();
+      await session.run(feeds);
+      warmMs.push(performance.now() - start);
+    }
+    const ort = {
+      executionProvider: provider,
+      version: onnxruntimeVersion(),
+      optimizationLevel: settings.optimizationLevel,
+      intraOpThreads: settings.intraOpThreads,
+      interOpThreads: settings.interOpThreads,
+      sessionMs: session.timings.createMs,
+    };
+    return { outputs, parity, firstForwardMs, warmMs, compileMs: exportMs, extra: { ort } };
+  } finally {
+    await session.release();
+  }
+}
+
+function onnxruntimeVersion(): string | null {
+  try {
+    return (JSON.parse(readPackage("onnxruntime-node")) as { version?: string }).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const readPackage = (name: string) => readFileSync(createRequire(import.meta.url).resolve(`${name}/package.json`), "utf8");
