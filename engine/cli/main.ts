@@ -6,6 +6,7 @@ import { TANDEM_VERSION } from "../worker/provenance";
 import { RunMode, type RunRequestInput } from "../../shared/run";
 import { formatDiagnostics, formatError, formatRun } from "./format";
 import { formatExport, formatGraphExplain } from "./format-graph";
+import { registerSessionCommands, saveRunToSession } from "./sessions";
 
 /** Exit codes: 0 success, 1 the user's model is at fault, 2 Tandem or the machine is. */
 const EXIT_FOR: Record<ErrorKind, 1 | 2> = {
@@ -77,7 +78,8 @@ program
   .option("--no-typecheck", "skip the type check that runs beside the model")
   .option("--max-memory <MB>", "heap limit of the worker that runs the model", integer("max-memory", 64), 4096)
   .option("--json", "print one JSON object instead of text")
-  .action(async (model: string, opts: RunFlags) => {
+  .option("--session <name>", "save the outcome into this session (created if missing) and print the run id")
+  .action(async (model: string, opts: RunFlags & { session?: string }) => {
     const outcome = await runModel(
       {
         ...requestFrom(model, opts),
@@ -88,10 +90,13 @@ program
       },
       { maxOldSpaceMb: opts.maxMemory },
     );
-    if (opts.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+    // Sessions (engine/cli/sessions.ts): with --session, the outcome is saved and gets a run id.
+    const saved = opts.session === undefined ? null : await saveRunToSession(opts.session, outcome, { modelFile: model, request: { mode: opts.mode, backend: opts.backend, seed: opts.seed } });
+    if (opts.json) process.stdout.write(`${JSON.stringify(saved?.ref ? { ...outcome, saved: saved.ref } : outcome, null, 2)}\n`);
     else if (outcome.ok) process.stdout.write(`${formatRun(outcome.result)}\n`);
     else process.stderr.write(`${formatError(outcome.error, outcome.logs, outcome.diagnostics)}\n`);
-    process.exitCode = outcome.ok ? 0 : EXIT_FOR[outcome.error.kind];
+    if (saved && (saved.exitCode !== 0 || !opts.json)) (saved.exitCode === 0 ? process.stdout : process.stderr).write(`${saved.message}\n`);
+    process.exitCode = saved?.exitCode || (outcome.ok ? 0 : EXIT_FOR[outcome.error.kind]);
   });
 
 program
@@ -176,6 +181,7 @@ program
     }
   });
 
+registerSessionCommands(program);
 
 try {
   await program.parseAsync(process.argv);
