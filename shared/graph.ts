@@ -79,6 +79,16 @@ export const GraphRunSummary = z.object({
   export: ExportSummary.optional(),
   /** Why the run fell back to eager execution, or null when the graph ran. */
   fallback: z.string().nullable(),
+  /** How a model with graph breaks ran: as compiled segments with eager glue, as torch.compile does. */
+  segments: z
+    .object({
+      note: z.string(),
+      templates: z.number().int(),
+      planRuns: z.number().int(),
+      eagerSegments: z.number().int(),
+      replays: z.number().int(),
+    })
+    .optional(),
   breaks: z.array(GraphBreak),
   graphCount: z.number().int().positive(),
   opsPerGraph: z.array(z.number().int()),

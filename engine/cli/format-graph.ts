@@ -21,7 +21,12 @@ export function formatBreaks(g: GraphRunSummary): string[] {
 export function formatGraphSummary(g: GraphRunSummary): string[] {
   const lines = ["graph"];
   if (g.fallback) lines.push(`  ${g.fallback}`);
-  else {
+  else if (g.segments) {
+    const s = g.segments;
+    lines.push(`  ${s.note}`);
+    lines.push(`  ${s.templates} compiled segment${s.templates === 1 ? "" : "s"}, ${s.planRuns} plan runs, ${s.eagerSegments} segments run eagerly while learning, ${s.replays} replays`);
+    for (const p of g.parity) lines.push(`  parity with eager  ${p.output}: max abs diff ${p.maxAbsDiff.toExponential(2)}, max rel diff ${p.maxRelDiff.toExponential(2)}`);
+  } else {
     const changed = g.passes.filter((p) => p.changes.length > 0).map((p) => `${p.pass} (${p.changes.length})`);
     lines.push(`  ${g.callsTraced} ops traced, ${g.callsOptimized} after passes${changed.length ? `: ${changed.join(", ")}` : ""}`);
     if (g.ort) {

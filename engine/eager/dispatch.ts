@@ -26,7 +26,25 @@ interface Callable {
   forward(...args: never[]): unknown;
 }
 
+/**
+ * Decides how ops run instead of running them: graph mode's segment executor returns pending
+ * outputs for ops a compiled segment will compute, or null to let the op run eagerly (and is told
+ * of the result through `after`).
+ */
+export interface OpInterceptor {
+  intercept(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): Tensor[] | null;
+  after(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs, outputs: readonly Tensor[]): void;
+}
+
 let observer: OpObserver | null = null;
+let interceptor: OpInterceptor | null = null;
+
+/** Installs `next` and returns the interceptor it replaced. */
+export function setOpInterceptor(next: OpInterceptor | null): OpInterceptor | null {
+  const previous = interceptor;
+  interceptor = next;
+  return previous;
+}
 
 /** What `module(x)` does: forward, bracketed for the observer when there is one. */
 export function callModule(module: Callable, args: unknown[]): unknown {
@@ -87,13 +105,25 @@ function run(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): tf.Tensor 
 
 /** Runs one op with one output; every Tandem op goes through here or `applyMulti`. */
 export function apply(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): Tensor {
+  const ic = interceptor;
+  if (ic !== null) {
+    const deferred = ic.intercept(def, inputs, attrs);
+    if (deferred) return deferred[0] as Tensor;
+  }
   const out = new Tensor(run(def, inputs, attrs) as tf.Tensor);
+  ic?.after(def, inputs, attrs, [out]);
   observer?.op(def, inputs, attrs, [out]);
   return out;
 }
 
 export function applyMulti(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): Tensor[] {
+  const ic = interceptor;
+  if (ic !== null) {
+    const deferred = ic.intercept(def, inputs, attrs);
+    if (deferred) return deferred;
+  }
   const outs = (run(def, inputs, attrs) as tf.Tensor[]).map((raw) => new Tensor(raw));
+  ic?.after(def, inputs, attrs, outs);
   observer?.op(def, inputs, attrs, outs);
   return outs;
 }

@@ -108,9 +108,12 @@ describe("runModel: graph mode", () => {
     expect(failed(outcome).message).toContain("cannot export");
   });
 
-  it("runs a model with a graph break eagerly, says so, and points at the break", async () => {
-    const r = ok(await runModel({ file: path.join(examples, "branching.ts"), mode: "graph:tfjs", repeat: 0, typecheck: false }));
-    expect(r.graph?.fallback).toContain("1 graph break");
+  it("splits a model with a graph break into compiled segments with eager glue, and points at the break", async () => {
+    const r = ok(await runModel({ file: path.join(examples, "branching.ts"), mode: "graph:tfjs", repeat: 2, typecheck: false }));
+    expect(r.graph?.fallback).toBeNull();
+    expect(r.graph?.segments?.note).toContain("split at 1 graph break");
+    expect(r.graph?.segments?.planRuns).toBeGreaterThan(0);
+    expect(r.graph?.parity[0]?.maxAbsDiff).toBe(0);
     expect(r.graph?.graphCount).toBe(2);
     const b = r.graph?.breaks[0];
     expect(b?.how).toBe("item");

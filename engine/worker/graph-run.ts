@@ -7,7 +7,7 @@ import { runPasses } from "../graph/passes";
 import { compilePlan } from "../graph/plan";
 import { graphToJSON, printGraph } from "../graph/print";
 import { type TraceResult, trace } from "../graph/tracer";
-import { runEager } from "./eager-run";
+import { runSplit } from "./split-run";
 import type { Execution, ExecutionContext } from "./execution";
 import { exportAndCheck, runOnnx } from "./onnx-run";
 import { currentUserFrame } from "./stack";
@@ -85,10 +85,10 @@ export async function runGraph(ctx: ExecutionContext): Promise<Execution> {
   try {
     if (traced.breaks.length > 0) {
       const n = traced.breaks.length;
-      const eager = runEager(ctx);
-      const fallback = `ran eagerly: the model has ${n} graph break${n > 1 ? "s" : ""}, so one traced graph would only hold the path this input took`;
-      if (request.export) throw new Error(`cannot export: ${fallback.replace("ran eagerly: ", "")}; see the breaks below`);
-      return { ...eager, graph: { ...base, fallback, callsOptimized: base.callsTraced, passes: [], parity: [], timings: { traceMs, passesMs: 0, compileMs: 0 } } };
+      if (request.export) {
+        throw new Error(`cannot export: the model has ${n} graph break${n > 1 ? "s" : ""}, and one ONNX graph would only hold the path this input took; see the breaks below`);
+      }
+      return runSplit(ctx, traced, { ...base, runner: "tfjs" }, traceMs);
     }
     const passesStart = performance.now();
     const irAfter: string[] = [];
