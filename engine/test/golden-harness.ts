@@ -377,6 +377,11 @@ async function materialize(v: unknown): Promise<Json> {
 
 /** Builds the call described by `c` against `api`, runs it, and returns actual + expected. Throws on API errors. */
 export async function runCase(api: unknown, c: GoldenCase): Promise<CaseResult> {
+  return { actual: await materialize(invokeCase(api, c)), expected: c.expected };
+}
+
+/** Makes the case's call against the API and returns what it returned (tensors, arrays, objects). */
+export function invokeCase(api: unknown, c: GoldenCase): unknown {
   const b = new Builder(api);
   let out: unknown;
   switch (c.kind) {
@@ -407,7 +412,7 @@ export async function runCase(api: unknown, c: GoldenCase): Promise<CaseResult> 
       break;
     }
   }
-  return { actual: await materialize(out), expected: c.expected };
+  return out;
 }
 
 // ---------------------------------------------------------------------------- comparing

@@ -65,10 +65,13 @@ export function exportOnnx(graph: Graph, options: ExportOptions): ExportResult {
         names.set(key(0), b.input(onnxName(node.name), type.dtype as OnnxDType, shapeOf(type.shape)));
         break;
       case "parameter":
-      case "constant":
+      case "constant": {
         if (!type) break;
-        names.set(key(0), b.initializer(onnxName(node.name), type.dtype as OnnxDType, type.shape, dataOf(node)));
+        // Parameters keep their paths (fc1.weight); constants get a name the builder has not used.
+        const name = node.kind === "parameter" ? onnxName(node.name) : b.uniqueName(onnxName(node.name));
+        names.set(key(0), b.initializer(name, type.dtype as OnnxDType, type.shape, dataOf(node)));
         break;
+      }
       case "call": {
         const emit = EMITTERS[node.op];
         const ctx = new EmitContext(b, node, names, batch);
