@@ -48,6 +48,8 @@ export const Parity = z.object({
   output: z.string(),
   maxAbsDiff: z.number(),
   maxRelDiff: z.number(),
+  /** max |eager value|: what an absolute difference is measured against. */
+  scale: z.number(),
 });
 export type Parity = z.infer<typeof Parity>;
 

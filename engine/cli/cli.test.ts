@@ -60,9 +60,9 @@ describe("tandem run", () => {
   });
 });
 
-describe("tandem check and the type check beside a run", () => {
+describe("tandem typecheck and the type check beside a run", () => {
   it("reports type errors at the user's lines and exits 1", async () => {
-    const { code, stdout } = await tandem("check", "engine/test/fixtures/models/type_error.ts");
+    const { code, stdout } = await tandem("typecheck", "engine/test/fixtures/models/type_error.ts");
     expect(code).toBe(1);
     expect(stdout).toContain("type_error.ts:7:11  error TS2322");
     // Comparing a tensor with > runs in eager mode: a warning that says how to write it.
@@ -70,7 +70,7 @@ describe("tandem check and the type check beside a run", () => {
   });
 
   it("says so when a file is clean", async () => {
-    const { code, stdout } = await tandem("check", "assets/examples/resnet_cnn.ts");
+    const { code, stdout } = await tandem("typecheck", "assets/examples/resnet_cnn.ts");
     expect(code).toBe(0);
     expect(stdout).toContain("no type errors");
   });
@@ -80,6 +80,25 @@ describe("tandem check and the type check beside a run", () => {
     expect(code).toBe(0);
     const outcome = RunOutcome.parse(JSON.parse(stdout));
     expect(outcome.ok && outcome.result.diagnostics.map((d) => d.code)).toEqual(["TS2322", "TS2365"]);
+  });
+});
+
+describe("tandem check", () => {
+  it("runs eager, graph:tfjs and graph:ort and passes every example within the stated tolerance", async () => {
+    for (const example of ["resnet_cnn", "branching"]) {
+      const { code, stdout } = await tandem("check", `assets/examples/${example}.ts`);
+      expect(code, stdout).toBe(0);
+      expect(stdout).toMatch(/graph:tfjs {2}pass {3}output: max abs/);
+      expect(stdout).toMatch(/graph:ort {3}pass {3}output: max abs/);
+      expect(stdout).toContain("result: PASS");
+    }
+  });
+
+  it("fails when the tolerance is impossibly tight", async () => {
+    const { code, stdout } = await tandem("check", "assets/examples/transformer_block.ts", "--atol", "0", "--rtol", "0");
+    expect(code).toBe(1);
+    expect(stdout).toContain("FAIL");
+    expect(stdout).toContain("result: FAIL");
   });
 });
 

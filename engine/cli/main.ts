@@ -5,6 +5,7 @@ import { runModel } from "../runner/run-model";
 import { TANDEM_VERSION } from "../worker/provenance";
 import { RunMode, type RunRequestInput } from "../../shared/run";
 import { formatDiagnostics, formatError, formatRun } from "./format";
+import { registerCheckCommand } from "./check";
 import { formatExport, formatGraphExplain } from "./format-graph";
 import { registerSessionCommands, saveRunToSession } from "./sessions";
 
@@ -149,8 +150,10 @@ program
     process.exitCode = checkerFailed || !summary.onnxruntime.ok ? 2 : 0;
   });
 
+registerCheckCommand(program, { seconds, integer });
+
 program
-  .command("check")
+  .command("typecheck")
   .description("type-check a model file against the tandem API without running it; exits 1 on errors")
   .argument("<model>", "model file (.ts)")
   .option("--json", "print the diagnostics as JSON")

@@ -11,18 +11,9 @@ import { runSplit } from "./split-run";
 import type { Execution, ExecutionContext } from "./execution";
 import { exportAndCheck, runOnnx } from "./onnx-run";
 import { currentUserFrame } from "./stack";
+import { parity } from "./parity";
 import { summarize } from "./summarize";
 
-/** Max abs and rel difference between a graph output and eager's, per output. */
-export function parity(name: string, actual: tf.Tensor, expected: tf.Tensor): Parity {
-  return tf.tidy(() => {
-    const a = tf.cast(actual, "float32");
-    const e = tf.cast(expected, "float32");
-    const diff = tf.abs(tf.sub(a, e));
-    const rel = tf.div(diff, tf.maximum(tf.abs(e), 1e-12));
-    return { output: name, maxAbsDiff: tf.max(diff).dataSync()[0] as number, maxRelDiff: tf.max(rel).dataSync()[0] as number };
-  });
-}
 
 /** What a graph runner hands back: outputs of the cold run, their parity, and the warm times. */
 export interface RunnerResult {

@@ -12,6 +12,7 @@ import { createSession, detectExecutionProviders } from "../onnx/runtime";
 import type { ExecutionContext } from "./execution";
 import type { RunnerResult } from "./graph-run";
 import { provenance } from "./provenance";
+import { parity } from "./parity";
 import { summarizeValues } from "./summarize";
 
 function exportGraph(traced: TraceResult, ctx: ExecutionContext, opset = 17, dynamicBatch = false): ExportResult {
@@ -39,11 +40,7 @@ function feedsFor(ex: ExportResult, args: readonly Tensor[]): Record<string, Fee
 function hostParity(name: string, got: HostTensor, expected: Tensor): Parity {
   return tf.tidy(() => {
     const values = got.dtype === "int64" ? Float32Array.from(got.data, Number) : got.data;
-    const actual = tf.tensor(values as Float32Array, [...got.shape], got.dtype === "float32" ? "float32" : "int32");
-    const e = tf.cast(expected.raw, "float32");
-    const diff = tf.abs(tf.sub(tf.cast(actual, "float32"), e));
-    const rel = tf.div(diff, tf.maximum(tf.abs(e), 1e-12));
-    return { output: name, maxAbsDiff: tf.max(diff).dataSync()[0] as number, maxRelDiff: tf.max(rel).dataSync()[0] as number };
+    return parity(name, tf.tensor(values as Float32Array, [...got.shape], got.dtype === "float32" ? "float32" : "int32"), expected.raw);
   });
 }
 

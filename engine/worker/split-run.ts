@@ -3,7 +3,7 @@ import type { Tensor } from "../api";
 import { SegmentExecutor } from "../graph/segments";
 import type { TraceResult } from "../graph/tracer";
 import type { Execution, ExecutionContext } from "./execution";
-import { parity } from "./graph-run";
+import { parity } from "./parity";
 import { summarize } from "./summarize";
 
 type Base = Pick<GraphRunSummary, "runner" | "breaks" | "graphCount" | "opsPerGraph" | "callsTraced" | "irTraced">;

@@ -15,11 +15,11 @@ import { OnnxExportError, exportOnnx } from "./onnx-export";
 const REFUSED = new Set(["adaptive_avg_pool2d"]);
 
 class CaseModel extends tandem.nn.Module {
-  constructor(private readonly call: () => unknown) {
+  constructor(private readonly body: () => unknown) {
     super();
   }
   override forward(): unknown {
-    return this.call();
+    return this.body();
   }
 }
 
