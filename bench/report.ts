@@ -145,13 +145,11 @@ export function renderMarkdown(r: BenchResults): string {
   ].join("\n");
 }
 
-/** Writes `<dir>/<YYYY-MM-DD>-eager.{json,md}` (UTC date of the run) and returns both paths. */
-export function writeResults(dir: string, r: BenchResults, markdown: string): { json: string; md: string } {
+/** Writes `<dir>/<YYYY-MM-DD>.{json,md}` (UTC date of `time`): the whole suite, both parts. */
+export function writeSuite(dir: string, time: string, results: object, markdown: string): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, `${r.provenance.time.slice(0, 10)}-eager`);
-  const json = `${base}.json`;
-  const md = `${base}.md`;
-  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(md, markdown);
-  return { json, md };
+  const base = path.join(dir, time.slice(0, 10));
+  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdown);
+  return { json: `${base}.json`, md: `${base}.md` };
 }

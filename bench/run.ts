@@ -1,7 +1,13 @@
 /**
  * `npm run bench`: eager dispatch overhead and MLP latency on Tandem's wasm and cpu backends, with
- * a PyTorch peer measured the same way, written to bench/results/<date>-eager.{json,md}.
+ * a PyTorch peer measured the same way; then `tandem bench` over the example models beside bare
+ * onnxruntime-node and PyTorch (bench/models.ts). Written to bench/results/<date>.{json,md}.
  * Progress goes to stderr; the Markdown report goes to stdout.
+ *
+ *   npm run bench                  both parts (about 2.5 minutes on 2 cores)
+ *   npm run bench -- --eager-only  the eager dispatch and MLP part only
+ *   npm run bench -- --models-only the example models part only
+ *   npm run bench -- --resnet18    adds bench/models/resnet18.ts (ImageNet-sized; about a minute more)
  */
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -10,7 +16,8 @@ import type { BackendInfo } from "../shared/backends";
 import { CHAIN_LENGTH, CHAIN_SHAPE, measureEagerOverhead } from "./eager-overhead";
 import { MLP_FILE, loadModelFile, measureModelLatency } from "./mlp-latency";
 import { collectProvenance } from "./provenance";
-import { renderMarkdown, writeResults } from "./report";
+import { type ModelsResults, renderModelsMarkdown, runModelsSuite } from "./models";
+import { renderMarkdown, writeSuite } from "./report";
 import { BACKENDS, type Backend, type BenchResults, type Maybe, collectWarnings, computeRatios } from "./results";
 import type { BlockPlan } from "./timer";
 import { TORCH_THREADS, runTorchPeer } from "./torch-peer";
@@ -44,7 +51,7 @@ function attempt<T>(what: string, f: () => T): Maybe<T> {
   }
 }
 
-async function main(): Promise<void> {
+async function eagerPart(): Promise<{ results: BenchResults; markdown: string }> {
   // Probe both backends up front so provenance (and its load average) is taken before we add load.
   const infos = new Map<Backend, BackendInfo | string>();
   for (const b of BACKENDS) {
@@ -104,10 +111,19 @@ async function main(): Promise<void> {
     ratios: computeRatios(eager, mlp, torch),
   };
   const results: BenchResults = { ...partial, warnings: collectWarnings(partial) };
-  const markdown = renderMarkdown(results);
-  const written = writeResults(RESULTS_DIR, results, markdown);
+  return { results, markdown: renderMarkdown(results) };
+}
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const started = Date.now();
+  const eager = args.has("--models-only") ? null : await eagerPart();
+  let models: ModelsResults | null = null;
+  if (!args.has("--eager-only")) models = await runModelsSuite(root, log, { resnet18: args.has("--resnet18") });
+  const markdown = [eager?.markdown ?? "", models ? renderModelsMarkdown(models) : ""].filter(Boolean).join("\n");
+  const written = writeSuite(RESULTS_DIR, new Date().toISOString(), { schema: 2, eager: eager?.results ?? null, models }, markdown);
   process.stdout.write(markdown);
-  log(`wrote ${path.relative(root, written.json)} and ${path.relative(root, written.md)}`);
+  log(`wrote ${path.relative(root, written.json)} and ${path.relative(root, written.md)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 await main();

@@ -1,8 +1,10 @@
 /**
  * Order statistics for timing samples. Timings are skewed (GC pauses, preemption on a shared
  * machine), so we report medians and percentiles rather than means; bench/torch_peer.py uses the
- * same definitions so the two sides' numbers are comparable.
+ * same definitions so the two sides' numbers are comparable. `tandem bench` (engine/bench/stats.ts)
+ * extends these with the mean, p99 and confidence intervals.
  */
+import { quantile } from "../engine/bench/stats";
 
 export interface Summary {
   /** Number of samples (blocks), not the number of calls timed. */
@@ -18,16 +20,8 @@ export interface Summary {
 /** Above this relative spread a result is flagged: the median may be off by a comparable amount. */
 export const NOISY_IQR_OVER_MEDIAN = 0.1;
 
-/** Quantile with linear interpolation between order statistics (numpy's default, "type 7"). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) throw new RangeError("quantile of no samples");
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (b - a) * (pos - lo);
-}
+/** Quantile with linear interpolation (numpy's "type 7"): the one engine/bench (tandem bench) uses. */
+export { quantile };
 
 export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -60,10 +60,9 @@ export function warmUp(variants: readonly Variant[], ms: number): void {
   while (now() < end);
 }
 
-/** A call at least this long is timed alone: one-per-block keeps per-call spread visible. */
-export const SINGLE_CALL_MS = 1;
-/** Shorter calls are grouped into blocks of about this length. */
-export const BLOCK_TARGET_MS = 5;
+/** The block sizes `tandem bench` uses too (engine/bench/timer.ts, its async, interleaved sibling). */
+import { BLOCK_TARGET_MS, SINGLE_CALL_MS } from "../engine/bench/timer";
+export { BLOCK_TARGET_MS, SINGLE_CALL_MS };
 
 /** Calls per block: 1 for calls of a millisecond or more, else enough to fill BLOCK_TARGET_MS. */
 export function chooseCalls(block: Block): number {

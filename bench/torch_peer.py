@@ -9,6 +9,7 @@ Prints one JSON object on stdout; anything else goes to stderr.
 import json
 import math
 import os
+import random
 import re
 import sys
 import time
@@ -143,6 +144,199 @@ def mlp_latency(plan, input_shape):
     }
 
 
+class BasicBlock(nn.Module):
+    """assets/examples/resnet_cnn.ts BasicBlock: two 3x3 conv-BN layers, identity or 1x1 projection."""
+
+    def __init__(self, cin, cout, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.downsample = (
+            nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
+            if stride != 1 or cin != cout
+            else None
+        )
+
+    def forward(self, x):
+        identity = self.downsample(x) if self.downsample is not None else x
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return F.relu(out + identity)
+
+
+class ResNetCNN(nn.Module):
+    """assets/examples/resnet_cnn.ts, layer for layer (width 12, 10 classes)."""
+
+    def __init__(self, num_classes=10, width=12):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, width, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.relu = nn.ReLU()
+        self.maxpool = nn.MaxPool2d(2)
+        self.layer1 = BasicBlock(width, width)
+        self.layer2 = BasicBlock(width, 2 * width, 2)
+        self.layer3 = BasicBlock(2 * width, 4 * width, 2)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(4 * width, num_classes)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(self.avgpool(x).flatten(1))
+
+
+class TransformerBlock(nn.Module):
+    """assets/examples/transformer_block.ts: pre-norm encoder block with an LM head."""
+
+    def __init__(self, vocab=1000, d=64, heads=4, ratio=4, max_len=64):
+        super().__init__()
+        self.tok_emb = nn.Embedding(vocab, d)
+        self.pos_emb = nn.Embedding(max_len, d)
+        self.ln1 = nn.LayerNorm(d)
+        self.attn = nn.MultiheadAttention(d, heads, batch_first=True)
+        self.ln2 = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(nn.Linear(d, ratio * d), nn.GELU(), nn.Linear(ratio * d, d))
+        self.ln_f = nn.LayerNorm(d)
+        self.head = nn.Linear(d, vocab)
+
+    def forward(self, ids):
+        pos = torch.arange(ids.size(1))
+        x = self.tok_emb(ids) + self.pos_emb(pos)
+        h = self.ln1(x)
+        a, _ = self.attn(h, h, h, need_weights=False)
+        x = x + a
+        x = x + self.mlp(self.ln2(x))
+        return self.head(self.ln_f(x))
+
+
+class ResNet18(nn.Module):
+    """bench/models/resnet18.ts: torchvision's resnet18 layout, written out (no torchvision here)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 7, stride=2, padding=3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.maxpool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.layer1 = nn.Sequential(BasicBlock(64, 64), BasicBlock(64, 64))
+        self.layer2 = nn.Sequential(BasicBlock(64, 128, 2), BasicBlock(128, 128))
+        self.layer3 = nn.Sequential(BasicBlock(128, 256, 2), BasicBlock(256, 256))
+        self.layer4 = nn.Sequential(BasicBlock(256, 512, 2), BasicBlock(512, 512))
+        self.fc = nn.Linear(512, 1000)
+
+    def forward(self, x):
+        x = self.maxpool(F.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
+
+
+ARCHITECTURES = {"mlp": MLP, "resnet_cnn": ResNetCNN, "transformer_block": TransformerBlock, "resnet18": ResNet18}
+
+
+def round_orders(variants, seed=1):
+    """engine/bench/timer.ts roundOrders(): a shuffled order, then its mirror, and again."""
+    rng = random.Random(seed)
+    current = []
+
+    def order(r):
+        nonlocal current
+        if r % 2 == 1:
+            return list(reversed(current))
+        current = list(variants)
+        rng.shuffle(current)
+        return current
+
+    return order
+
+
+def measure_interleaved(variants, plan):
+    """engine/bench/timer.ts measureInterleaved(): warm-up, calibrated blocks, rounds in a shuffled
+    order mirrored every other round, stop on a tight median CI after min time, or at max time."""
+    end = now_ms() + plan["warmupMs"]
+    rounds = 0
+    while rounds < 2 or now_ms() < end:
+        order = variants if rounds % 2 == 0 else list(reversed(variants))
+        for _, block in order:
+            block(1)
+        rounds += 1
+    calls = {name: choose_calls(block) for name, block in variants}
+    samples = {name: [] for name, _ in variants}
+    start = now_ms()
+    last_check = start
+    rounds = 0
+    reason = "max-blocks"
+    order_of = round_orders(variants)
+    while rounds < plan["maxBlocks"]:
+        for name, block in order_of(rounds):
+            samples[name].append(time_block(block, calls[name]) / calls[name])
+        rounds += 1
+        elapsed = now_ms() - start
+        if elapsed >= plan["maxTimeMs"]:
+            reason = "max-time"
+            break
+        if elapsed >= plan["minTimeMs"] and rounds >= plan["minBlocks"] and now_ms() - last_check >= 100:
+            last_check = now_ms()
+            if all(rel_ci_half_width(s) <= plan["targetRelCi"] for s in samples.values()):
+                reason = "converged"
+                break
+    return samples, calls, rounds, reason
+
+
+def rel_ci_half_width(samples):
+    """engine/bench/stats.ts relativeCiHalfWidth(): the median's order-statistic 95% CI."""
+    n = len(samples)
+    if n < 3:
+        return math.inf
+    xs = sorted(samples)
+    half = 1.96 * math.sqrt(n) / 2
+    lo = max(0, math.floor(n / 2 - half))
+    hi = min(n - 1, math.ceil(n / 2 + half) - 1)
+    median = quantile(xs, 0.5)
+    return (xs[max(lo, hi)] - xs[lo]) / 2 / median if median > 0 else math.inf
+
+
+def make_input(spec):
+    if spec.get("dtype", "float32") in ("int64", "int32", "long", "int"):
+        return torch.randint(spec.get("low", 0), spec["high"], spec["shape"])
+    return torch.randn(spec["shape"])
+
+
+def model_latency(name, spec, plan):
+    """One example architecture in torch eager, torch.jit.trace, and trace + optimize_for_inference,
+    the three interleaved in rounds like Tandem's modes."""
+    torch.manual_seed(0)
+    model = ARCHITECTURES[name]().eval()
+    x = make_input(spec)
+    with torch.no_grad():
+        traced = torch.jit.trace(model, (x,))
+        optimized = torch.jit.optimize_for_inference(torch.jit.trace(model, (x,)))
+        output_shape = list(model(x).shape)
+
+        def block_of(fn):
+            def block(calls):
+                with torch.no_grad():
+                    for _ in range(calls):
+                        fn(x)
+
+            return block
+
+        variants = [("eager", block_of(model)), ("jit.trace", block_of(traced)), ("jit.trace+optimize_for_inference", block_of(optimized))]
+        samples, calls, rounds, reason = measure_interleaved(variants, plan)
+    return {
+        "model": name,
+        "inputShape": spec["shape"],
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "outputShape": output_shape,
+        "rounds": rounds,
+        "stopReason": reason,
+        "variants": [
+            dict(summarize(samples[v]), name=v, callsPerBlock=calls[v], mean=sum(samples[v]) / len(samples[v]), p99=quantile(sorted(samples[v]), 0.99))
+            for v, _ in variants
+        ],
+    }
+
+
 def cpu_capability():
     """The SIMD level torch's own kernels dispatch to (AVX2, AVX512...); torch 1.13 only prints it."""
     match = re.search(r"CPU capability usage: (\S+)", torch.__config__.show())
@@ -153,10 +347,27 @@ def main():
     request = json.loads(sys.argv[1])
     threads = request["threads"]
     torch.set_num_threads(threads)
+    env_keys = ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+    if "models" in request:
+        # The example architectures (npm run bench, models part); one thread count per process,
+        # since OpenBLAS sizes its pool from the environment at start-up.
+        results = [model_latency(m["name"], m["input"], request["plan"]) for m in request["models"]]
+        json.dump(
+            {
+                "torch": torch.__version__,
+                "python": sys.version.split()[0],
+                "threads": torch.get_num_threads(),
+                "cpuCapability": cpu_capability(),
+                "env": {k: os.environ.get(k) for k in env_keys},
+                "models": results,
+            },
+            sys.stdout,
+        )
+        sys.stdout.write("\n")
+        return
     with torch.inference_mode():
         add = eager_add(request["plans"]["eager"], request["chainLength"], request["chainShape"])
         mlp = mlp_latency(request["plans"]["mlp"], request["mlpInput"])
-    env_keys = ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
     json.dump(
         {
             "torch": torch.__version__,

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(ROOT, "dist");
-const ENTRIES = { cli: "engine/cli/main.ts", worker: "engine/worker/main.ts" };
+// bench: the `tandem bench` worker (engine/bench/worker.ts), a process of its own like the run worker.
+const ENTRIES = { cli: "engine/cli/main.ts", worker: "engine/worker/main.ts", bench: "engine/bench/worker.ts" };
 const SOURCE_DIRS = ["engine", "shared"];
 
 function newestSource() {

@@ -8,6 +8,7 @@ import { formatDiagnostics, formatError, formatRun } from "./format";
 import { registerCheckCommand } from "./check";
 import { formatExport, formatGraphExplain } from "./format-graph";
 import { registerSessionCommands, saveRunToSession } from "./sessions";
+import { registerBenchCommand } from "./bench";
 
 /** Exit codes: 0 success, 1 the user's model is at fault, 2 Tandem or the machine is. */
 const EXIT_FOR: Record<ErrorKind, 1 | 2> = {
@@ -185,6 +186,7 @@ program
   });
 
 registerSessionCommands(program);
+registerBenchCommand(program);
 
 try {
   await program.parseAsync(process.argv);
