@@ -5,7 +5,7 @@ export default defineConfig({
   // Model files import "tandem"; in tests it is the engine's API, as in the worker.
   resolve: { alias: { tandem: fileURLToPath(new URL("./engine/api/index.ts", import.meta.url)) } },
   test: {
-    include: ["engine/**/*.test.ts", "shared/**/*.test.ts"],
+    include: ["engine/**/*.test.ts", "shared/**/*.test.ts", "electron/**/*.test.ts", "renderer/test/**/*.test.ts", "e2e/**/*.test.ts"],
     // Worker-process tests spawn Node with tsx and load tfjs: give them room on 2-core machines.
     testTimeout: 60_000,
     hookTimeout: 60_000,

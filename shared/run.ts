@@ -48,6 +48,11 @@ export type RunMode = z.infer<typeof RunMode>;
 
 export const RunRequest = z.object({
   file: z.string(),
+  /**
+   * The model's text when it is not (or not yet) what is on disk, e.g. an editor's buffer: it is
+   * compiled, type-checked and reported as `file`, whose directory its relative imports resolve from.
+   */
+  source: z.string().optional(),
   mode: RunMode.default("eager"),
   backend: z.union([BackendInfo.shape.name, z.literal("auto")]).default("auto"),
   seed: z.number().int().default(0),

@@ -11,13 +11,20 @@ export function cacheDir(...parts: string[]): string {
   return path.join(base, ...parts);
 }
 
+/** The text of a user file: `source` for the entry when given (an editor buffer), else what is on disk. */
+export function readUserFile(file: string, entry: string, source?: string): string {
+  return source !== undefined && file === path.resolve(entry) ? source : readFileSync(file, "utf8");
+}
+
 /** The model file and the relative files it imports, found without building a program. */
-export function userSources(entry: string): string[] {
+export function userSources(entry: string, source?: string): string[] {
   const seen = new Set<string>();
+  const root = path.resolve(entry);
   const visit = (file: string) => {
-    if (seen.has(file) || !existsSync(file)) return;
+    const inMemory = source !== undefined && file === root;
+    if (seen.has(file) || (!inMemory && !existsSync(file))) return;
     seen.add(file);
-    for (const ref of ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles) {
+    for (const ref of ts.preProcessFile(readUserFile(file, entry, source), true, true).importedFiles) {
       if (!ref.fileName.startsWith(".")) continue;
       const base = path.resolve(path.dirname(file), ref.fileName);
       const candidates = [base, `${base}.ts`, `${base}.tsx`, base.replace(/\.js$/, ".ts"), path.join(base, "index.ts")];
@@ -25,7 +32,7 @@ export function userSources(entry: string): string[] {
       if (found) visit(found);
     }
   };
-  visit(path.resolve(entry));
+  visit(root);
   return [...seen].sort();
 }
 
@@ -33,9 +40,9 @@ export function userSources(entry: string): string[] {
  * Diagnostics depend only on the user's sources and on the API they are checked against, so a file
  * checked once is not checked again until it (or Tandem) changes: re-running a model stays fast.
  */
-export function cachedCheck(entry: string, apiVersion: string, check: () => Diagnostic[]): Diagnostic[] {
+export function cachedCheck(entry: string, apiVersion: string, check: () => Diagnostic[], source?: string): Diagnostic[] {
   const hash = createHash("sha256").update(apiVersion);
-  for (const file of userSources(entry)) hash.update(file).update(readFileSync(file));
+  for (const file of userSources(entry, source)) hash.update(file).update(readUserFile(file, entry, source));
   const file = cacheDir("typecheck", `${hash.digest("hex")}.json`);
   try {
     return Diagnostic.array().parse(JSON.parse(readFileSync(file, "utf8")));

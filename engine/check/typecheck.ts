@@ -60,14 +60,27 @@ function apiVersion(): string {
  * an editor would. Only the user's own files are reported; the engine's are trusted. Results are
  * cached by the sources' content.
  */
-export function typecheckModel(file: string): Diagnostic[] {
-  return cachedCheck(file, apiVersion(), () => check(file));
+export function typecheckModel(file: string, source?: string): Diagnostic[] {
+  return cachedCheck(file, apiVersion(), () => check(file, source), source);
 }
 
-function check(file: string): Diagnostic[] {
+/** A compiler host that reads `source` for the entry file instead of the disk (an editor buffer). */
+function hostWith(entry: string, source: string): ts.CompilerHost {
+  const host = ts.createCompilerHost(OPTIONS);
+  const { getSourceFile, fileExists, readFile } = host;
+  const isEntry = (name: string) => path.resolve(name) === entry;
+  host.fileExists = (name) => isEntry(name) || fileExists.call(host, name);
+  host.readFile = (name) => (isEntry(name) ? source : readFile.call(host, name));
+  host.getSourceFile = (name, languageVersion, ...rest) =>
+    isEntry(name) ? ts.createSourceFile(name, source, languageVersion, true) : getSourceFile.call(host, name, languageVersion, ...rest);
+  return host;
+}
+
+function check(file: string, source?: string): Diagnostic[] {
   const entry = path.resolve(file);
-  const program = ts.createProgram({ rootNames: [entry], options: OPTIONS });
-  const own = new Set(userSources(entry));
+  const host = source === undefined ? undefined : hostWith(entry, source);
+  const program = ts.createProgram({ rootNames: [entry], options: OPTIONS, ...(host ? { host } : {}) });
+  const own = new Set(userSources(entry, source));
   const userFiles = program.getSourceFiles().filter((sf) => own.has(path.resolve(sf.fileName)));
   return userFiles.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]).map(toDiagnostic);
 }

@@ -9,6 +9,7 @@ import { registerCheckCommand } from "./check";
 import { formatExport, formatGraphExplain } from "./format-graph";
 import { registerSessionCommands, saveRunToSession } from "./sessions";
 import { registerBenchCommand } from "./bench";
+import { registerServeCommand } from "../serve/command";
 
 /** Exit codes: 0 success, 1 the user's model is at fault, 2 Tandem or the machine is. */
 const EXIT_FOR: Record<ErrorKind, 1 | 2> = {
@@ -187,6 +188,7 @@ program
 
 registerSessionCommands(program);
 registerBenchCommand(program);
+registerServeCommand(program); // tandem serve: engine/serve/
 
 try {
   await program.parseAsync(process.argv);

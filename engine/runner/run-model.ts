@@ -4,11 +4,11 @@ import { type WorkerOptions, runInWorker } from "./worker-job";
 
 export type RunOptions = WorkerOptions;
 
-async function safeTypecheck(file: string): Promise<Diagnostic[]> {
+async function safeTypecheck(file: string, source?: string): Promise<Diagnostic[]> {
   try {
-    // Loaded on first use: the TypeScript compiler is a large module the worker never needs.
+    // Loaded on first use: the TypeScript compiler is a large module that a run may not need.
     const { typecheckModel } = await import("../check/typecheck");
-    return typecheckModel(file);
+    return typecheckModel(file, source);
   } catch (error) {
     // A checker failure must not cost the user their run; say so in the diagnostics instead.
     const message = `type check could not run: ${error instanceof Error ? error.message : String(error)}`;
@@ -22,8 +22,8 @@ async function safeTypecheck(file: string): Promise<Diagnostic[]> {
  */
 export async function runModel(input: RunRequestInput, options: RunOptions = {}): Promise<RunOutcome> {
   const request = RunRequest.parse(input);
-  const job = runInWorker(request, options);
-  const diagnostics = request.typecheck ? await safeTypecheck(request.file) : [];
+  const job = runInWorker({ ...request, typecheck: false }, options); // checked here, meanwhile
+  const diagnostics = request.typecheck ? await safeTypecheck(request.file, request.source) : [];
   const outcome = await job;
   return outcome.ok ? { ok: true, result: { ...outcome.result, diagnostics } } : { ...outcome, diagnostics };
 }

@@ -48,15 +48,18 @@ function toLocation(loc: esbuild.Location | null, cwd: string): SourceLocation |
   return { file: path.resolve(cwd, loc.file), line: loc.line, column: loc.column + 1 };
 }
 
-/** Bundles the model file and what it imports to CommonJS, with a source map back to the .ts lines. */
-export async function compileModel(file: string): Promise<CompiledModel> {
+/**
+ * Bundles the model file and what it imports to CommonJS, with a source map back to the .ts lines.
+ * With `source`, that text stands for the file (an editor's unsaved buffer; the file need not exist).
+ */
+export async function compileModel(file: string, source?: string): Promise<CompiledModel> {
   const absolute = path.resolve(file);
   const dir = path.dirname(absolute);
   const cwd = process.cwd();
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
     result = await esbuild.build({
-      entryPoints: [absolute],
+      ...(source === undefined ? { entryPoints: [absolute] } : { stdin: { contents: source, sourcefile: absolute, resolveDir: dir, loader: "ts" } }),
       bundle: true,
       write: false,
       metafile: true,
@@ -86,9 +89,9 @@ export async function compileModel(file: string): Promise<CompiledModel> {
   const inputs = Object.keys(result.metafile.inputs).sort();
   const hash = createHash("sha256");
   for (const input of inputs) {
-    const source = path.resolve(cwd, input);
-    hash.update(path.relative(dir, source)); // relative to the model, so the hash does not depend on the cwd
-    hash.update(await readFile(source));
+    const inputPath = path.resolve(cwd, input);
+    hash.update(path.relative(dir, inputPath)); // relative to the model, so the hash does not depend on the cwd
+    hash.update(source !== undefined && inputPath === absolute ? source : await readFile(inputPath));
   }
   return {
     code: js.text,

@@ -1,46 +1,158 @@
 /**
  * The worker process: compiles and runs user model code, so that an infinite loop, a crash or an
- * out-of-memory in a model never takes down the caller. Speaks FromWorker/ToWorker over Node IPC.
+ * out-of-memory in a model never takes down the caller. It is long-lived and handles jobs one at a
+ * time (ToWorker/FromWorker, engine/worker/protocol.ts); everything a job sets up (console capture,
+ * the bundle's source map, the seed, the model's tensors) is undone before the next one starts.
+ *
+ * It speaks over Node's IPC channel when forked by Node (`process.send`), and over Electron's
+ * `process.parentPort` when it is a utilityProcess: the messages are the same.
  */
-import type { LogEntry } from "../../shared/run";
+import * as tf from "@tensorflow/tfjs-core";
+import type { Diagnostic } from "../../shared/diagnostics";
+import type { LogEntry, RunOutcome, RunRequest } from "../../shared/run";
+import { listBackends } from "../eager/backend";
 import { toModelError } from "./errors";
-import { type FromWorker, ToWorker } from "./protocol";
+import { type FromWorker, ToWorker, type WorkerReply } from "./protocol";
 import { runJob } from "./run-job";
-import { installStackMapper } from "./stack";
+import { installStackMapper, setBundle } from "./stack";
 
 installStackMapper();
 
-function send(message: FromWorker): void {
-  process.send?.(message);
+/** Electron's utilityProcess port, typed here so that the engine does not depend on Electron. */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: "message", listener: (event: { data: unknown }) => void): void;
 }
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
-const logs: LogEntry[] = [];
-
-function fail(error: unknown): void {
-  send({ type: "done", outcome: { ok: false, error: toModelError(error), logs, diagnostics: [] } });
-}
-
-// Errors thrown later by the model (a timer callback, a rejected promise) still end the job cleanly.
-process.on("uncaughtException", (error) => {
-  fail(error);
-  process.exitCode = 1;
-});
-process.on("unhandledRejection", (error) => fail(error));
-
-process.on("message", (raw: unknown) => {
-  const parsed = ToWorker.safeParse(raw);
-  if (!parsed.success) {
-    fail(new Error(`malformed message to the worker: ${parsed.error.issues[0]?.message ?? "invalid"}`));
-    return;
+/** Sends a message; `then` runs once it has left this process (before an exit, say). */
+function send(message: FromWorker, then?: () => void): void {
+  if (parentPort) {
+    parentPort.postMessage(message);
+    if (then) setTimeout(then, 20);
+  } else if (process.send) {
+    process.send(message, undefined, undefined, () => then?.());
+  } else {
+    then?.();
   }
+}
+
+interface Current {
+  job: string;
+  type: ToWorker["type"];
+  logs: LogEntry[];
+}
+let current: Current | null = null;
+const queue: ToWorker[] = [];
+
+/** What a job could leave behind for the next one: pending timers and live tensors. */
+function leftovers(): { timers: number; tensors: number } {
+  const timers = process.getActiveResourcesInfo().filter((r) => r === "Timeout" || r === "Immediate").length;
+  return { timers, tensors: tf.engine().state.numTensors };
+}
+
+async function typecheck(file: string, source?: string): Promise<Diagnostic[]> {
+  try {
+    // Loaded on first use: the TypeScript compiler is large, and many workers never check anything.
+    const { typecheckModel } = await import("../check/typecheck");
+    return typecheckModel(file, source);
+  } catch (error) {
+    // A checker failure must not cost the user their run; say so in the diagnostics instead.
+    const message = `type check could not run: ${error instanceof Error ? error.message : String(error)}`;
+    return [{ severity: "warning", code: "tandem", message, location: null }];
+  }
+}
+
+async function run(job: string, request: RunRequest, logs: LogEntry[]): Promise<RunOutcome> {
   const sink = (entry: LogEntry) => {
     logs.push(entry);
-    send({ type: "log", entry });
+    send({ type: "log", job, entry });
   };
-  runJob(parsed.data.request, sink).then(
-    (result) => send({ type: "done", outcome: { ok: true, result: { ...result, logs } } }),
-    fail,
-  );
-});
+  const checked = async () => {
+    if (!request.typecheck) return [];
+    send({ type: "progress", job, phase: "checking" });
+    return typecheck(request.file, request.source);
+  };
+  try {
+    const result = await runJob(request, sink, (phase) => send({ type: "progress", job, phase }));
+    return { ok: true, result: { ...result, logs, diagnostics: await checked() } };
+  } catch (error) {
+    const modelError = toModelError(error); // while the bundle's source map is still set
+    return { ok: false, error: modelError, logs, diagnostics: await checked() };
+  }
+}
 
-send({ type: "ready" });
+async function handle(message: ToWorker): Promise<void> {
+  const logs: LogEntry[] = [];
+  current = { job: message.job, type: message.type, logs };
+  const before = leftovers();
+  let reply: WorkerReply;
+  try {
+    switch (message.type) {
+      case "run":
+        reply = { type: "run", outcome: await run(message.job, message.request, logs) };
+        break;
+      case "check":
+        send({ type: "progress", job: message.job, phase: "checking" });
+        reply = { type: "check", diagnostics: await typecheck(message.file, message.source) };
+        break;
+      case "backends":
+        reply = { type: "backends", backends: await listBackends() };
+        break;
+    }
+  } catch (error) {
+    reply = { type: "error", message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    setBundle(null);
+    current = null;
+  }
+  const after = leftovers();
+  send({ type: "done", job: message.job, clean: after.timers <= before.timers && after.tensors <= before.tensors, reply });
+}
+
+let draining = false;
+async function drain(): Promise<void> {
+  if (draining) return;
+  draining = true;
+  for (let next = queue.shift(); next; next = queue.shift()) await handle(next);
+  draining = false;
+}
+
+function receive(raw: unknown): void {
+  const parsed = ToWorker.safeParse(raw);
+  if (!parsed.success) {
+    const job = (raw as { job?: unknown } | null)?.job;
+    const text = `malformed message to the worker: ${parsed.error.issues[0]?.message ?? "invalid"}`;
+    if (typeof job === "string" && job) send({ type: "done", job, clean: true, reply: { type: "error", message: text } });
+    else process.stderr.write(`tandem worker: ${text}\n`);
+    return;
+  }
+  queue.push(parsed.data);
+  void drain();
+}
+
+/**
+ * Errors thrown later by the model (a timer callback, a rejected promise) end the job that is
+ * running with that error, then this worker: what else the model left running is unknown.
+ */
+function abandon(error: unknown): void {
+  const job = current;
+  current = null;
+  process.exitCode = 70;
+  if (!job) {
+    process.stderr.write(`tandem worker: uncaught error between jobs: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(70);
+  }
+  const reply: WorkerReply =
+    job.type === "run"
+      ? { type: "run", outcome: { ok: false, error: toModelError(error), logs: job.logs, diagnostics: [] } }
+      : { type: "error", message: error instanceof Error ? error.message : String(error) };
+  send({ type: "done", job: job.job, clean: false, reply }, () => process.exit(70));
+}
+process.on("uncaughtException", abandon);
+process.on("unhandledRejection", abandon);
+
+if (parentPort) parentPort.on("message", (event) => receive(event.data));
+else process.on("message", receive);
+
+send({ type: "ready", pid: process.pid });

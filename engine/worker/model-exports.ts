@@ -6,15 +6,16 @@ import type { ModelExports } from "./evaluate";
 import { InputSpecs, describeInputsProblem } from "./inputs";
 
 /** Where a declaration such as `export const inputs` starts in the user's file, for export errors. */
-function locate(file: string, pattern: RegExp): SourceLocation {
-  const text = readFileSync(file, "utf8");
+function locate(file: string, pattern: RegExp, source?: string): SourceLocation {
+  const text = source ?? readFileSync(file, "utf8");
   const match = pattern.exec(text);
   if (!match) return { file, line: 1, column: 1 };
   const before = text.slice(0, match.index).split("\n");
   return { file, line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
 }
 
-export function instantiate(exports: ModelExports, file: string): nn.Module {
+/** `source` is the model's text when it did not come from `file` on disk (an editor buffer). */
+export function instantiate(exports: ModelExports, file: string, source?: string): nn.Module {
   const root = exports.default;
   if (root === undefined) {
     throw new ExportError("the model file has no default export: add `export default class Net extends nn.Module { ... }`", { file, line: 1, column: 1 });
@@ -24,15 +25,15 @@ export function instantiate(exports: ModelExports, file: string): nn.Module {
     return new (root as new () => nn.Module)();
   }
   const what = typeof root === "function" ? `class or function ${root.name || "(anonymous)"} that does not extend nn.Module` : typeof root;
-  throw new ExportError(`the default export must be an nn.Module subclass or instance, got ${what}`, locate(file, /export\s+default/));
+  throw new ExportError(`the default export must be an nn.Module subclass or instance, got ${what}`, locate(file, /export\s+default/, source));
 }
 
-export function parseInputs(exports: ModelExports, file: string): InputSpecs {
+export function parseInputs(exports: ModelExports, file: string, source?: string): InputSpecs {
   if (exports.inputs === undefined) {
     throw new ExportError("the model file has no `inputs` export: add e.g. `export const inputs = { x: [8, 784] }`", { file, line: 1, column: 1 });
   }
   const parsed = InputSpecs.safeParse(exports.inputs);
-  if (!parsed.success) throw new ExportError(describeInputsProblem(parsed.error), locate(file, /export\s+(const|let|var)\s+inputs\b/));
+  if (!parsed.success) throw new ExportError(describeInputsProblem(parsed.error), locate(file, /export\s+(const|let|var)\s+inputs\b/, source));
   return parsed.data;
 }
 
