@@ -113,6 +113,13 @@ describe("tandem graph", () => {
     expect(stdout).toMatch(/call\s+linear_1\s+linear\s+\(linear, fc2\.weight, fc2\.bias\)/);
   });
 
+  it("accepts --mode graph --runner ort as graph:ort", async () => {
+    const { code, stdout } = await tandem("run", "assets/examples/mlp.ts", "--mode", "graph", "--runner", "ort", "--json", "--no-typecheck", "--repeat", "0");
+    expect(code).toBe(0);
+    const outcome = RunOutcome.parse(JSON.parse(stdout));
+    expect(outcome.ok && outcome.result.mode).toBe("graph:ort");
+  });
+
   it("runs a model in graph mode with --mode graph:tfjs and reports parity", async () => {
     const { code, stdout } = await tandem("run", "assets/examples/transformer_block.ts", "--mode", "graph:tfjs", "--no-typecheck");
     expect(code).toBe(0);

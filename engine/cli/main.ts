@@ -36,7 +36,8 @@ function integer(name: string, min: number) {
 const list = (value: string): string[] => value.split(",").map((s) => s.trim()).filter(Boolean);
 
 interface RunFlags {
-  mode: RunMode;
+  mode: RunMode | "graph";
+  runner?: "tfjs" | "ort";
   backend: BackendName | "auto";
   seed: number;
   timeout: number;
@@ -70,7 +71,12 @@ program
   .command("run")
   .description("run a model file once (cold) and a few times warm; print its outputs, time and logs")
   .argument("<model>", "model file (.ts) that default-exports an nn.Module and exports `inputs`")
-  .addOption(new Option("--mode <mode>", "eager (op by op) or graph:tfjs (traced, optimized, compiled plan)").choices(RunMode.options).default("eager"))
+  .addOption(
+    new Option("--mode <mode>", "eager (op by op), graph:tfjs (traced, optimized, compiled plan), graph:ort (exported, onnxruntime), or graph with --runner")
+      .choices([...RunMode.options, "graph"])
+      .default("eager"),
+  )
+  .addOption(new Option("--runner <runner>", "with --mode graph: which runner").choices(["tfjs", "ort"]).default("tfjs"))
   .option("--passes <list>", "graph passes to run, comma-separated (default: the standard pipeline)", list)
   .option("--ort-threads <n>", "onnxruntime intra-op threads for graph:ort", integer("ort-threads", 1), 1)
   .addOption(new Option("--ort-opt-level <level>", "onnxruntime graph optimization level for graph:ort").choices(["disabled", "basic", "extended", "all"]).default("all"))
@@ -83,10 +89,11 @@ program
   .option("--json", "print one JSON object instead of text")
   .option("--session <name>", "save the outcome into this session (created if missing) and print the run id")
   .action(async (model: string, opts: RunFlags & { session?: string }) => {
+    const mode: RunMode = opts.mode === "graph" ? `graph:${opts.runner ?? "tfjs"}` : opts.mode;
     const outcome = await runModel(
       {
         ...requestFrom(model, opts),
-        mode: opts.mode,
+        mode,
         repeat: opts.repeat,
         typecheck: opts.typecheck,
         ort: { intraOpThreads: opts.ortThreads ?? 1, interOpThreads: 1, optimizationLevel: opts.ortOptLevel ?? "all" },
@@ -94,7 +101,7 @@ program
       { maxOldSpaceMb: opts.maxMemory },
     );
     // Sessions (engine/cli/sessions.ts): with --session, the outcome is saved and gets a run id.
-    const saved = opts.session === undefined ? null : await saveRunToSession(opts.session, outcome, { modelFile: model, request: { mode: opts.mode, backend: opts.backend, seed: opts.seed } });
+    const saved = opts.session === undefined ? null : await saveRunToSession(opts.session, outcome, { modelFile: model, request: { mode, backend: opts.backend, seed: opts.seed } });
     if (opts.json) process.stdout.write(`${JSON.stringify(saved?.ref ? { ...outcome, saved: saved.ref } : outcome, null, 2)}\n`);
     else if (outcome.ok) process.stdout.write(`${formatRun(outcome.result)}\n`);
     else process.stderr.write(`${formatError(outcome.error, outcome.logs, outcome.diagnostics)}\n`);
