@@ -1,32 +1,12 @@
 import { createTwoFilesPatch } from "diff";
 import type { Comparison, RunRecord, SourceSnapshot } from "../../shared/sessions";
+import { quantile, seededRandom } from "../bench/stats";
 
 // ---- statistics ---------------------------------------------------------------------------------
-
-/** Quantile with linear interpolation between order statistics (numpy's default), of sorted values. */
-function quantile(sorted: readonly number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[Math.ceil(pos)] as number;
-  return a + (b - a) * (pos - lo);
-}
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError("median of no values");
   return quantile([...values].sort((x, y) => x - y), 0.5);
-}
-
-/** mulberry32: a small seeded generator, so that a comparison prints the same interval each time. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface RatioInterval {
@@ -50,7 +30,7 @@ export function bootstrapRatio(
   { iterations = 2000, level = 0.95, seed = 1 }: { iterations?: number; level?: number; seed?: number } = {},
 ): RatioInterval {
   if (base.length < 2 || other.length < 2) throw new RangeError("the bootstrap needs at least 2 samples on each side");
-  const random = rng(seed);
+  const random = seededRandom(seed); // seeded: a comparison prints the same interval each time
   const resample = (xs: readonly number[], into: number[]): number => {
     for (let i = 0; i < xs.length; i++) into[i] = xs[Math.floor(random() * xs.length)] as number;
     into.sort((x, y) => x - y);
