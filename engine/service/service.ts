@@ -49,6 +49,22 @@ export interface ServiceOptions extends PoolOptions {
 
 /** Limit for a type check on its own, and for probing backends. */
 const TOOL_JOB_MS = 60_000;
+
+/** The run request behind `graph` and `export`: trace and optimize once, no timed passes, no type check. */
+function graphJob(o: Pick<RunRequest, "backend" | "seed" | "timeoutMs"> & { passes?: string[] | undefined }): Omit<RunRequest, "file" | "source" | "export"> {
+  return {
+    mode: "graph:tfjs",
+    backend: o.backend,
+    seed: o.seed,
+    timeoutMs: o.timeoutMs,
+    repeat: 0,
+    typecheck: false,
+    explain: false,
+    previewValues: 8,
+    ort: { optimizationLevel: "all", intraOpThreads: 1, interOpThreads: 1 },
+    ...(o.passes ? { passes: o.passes } : {}),
+  };
+}
 const ADVICE = "raise timeoutMs";
 
 export class EngineService {
@@ -113,45 +129,15 @@ export class EngineService {
       run: async ({ model, ...rest }, context) => this.runRequest({ ...rest, ...this.model(model) }, context),
 
       graph: async ({ model, passes, backend, seed, timeoutMs }, context) => {
-        const outcome = await this.runRequest(
-          {
-            ...this.model(model),
-            mode: "graph:tfjs",
-            backend,
-            seed,
-            timeoutMs,
-            repeat: 0,
-            typecheck: false,
-            explain: true,
-            previewValues: 8,
-            ort: { optimizationLevel: "all", intraOpThreads: 1, interOpThreads: 1 },
-            ...(passes ? { passes } : {}),
-          },
-          context,
-        );
+        const outcome = await this.runRequest({ ...this.model(model), ...graphJob({ backend, seed, timeoutMs, passes }), explain: true }, context);
         if (!outcome.ok) return outcome;
         if (!outcome.result.graph) return { ok: false, error: jobError("internal", "graph mode returned no graph summary"), logs: outcome.result.logs, diagnostics: [] };
         return { ok: true, graph: outcome.result.graph, logs: outcome.result.logs };
       },
 
       export: async ({ model, path: output, opset, dynamicBatch, passes, backend, seed, timeoutMs }, context) => {
-        const outcome = await this.runRequest(
-          {
-            ...this.model(model),
-            mode: "graph:tfjs",
-            backend,
-            seed,
-            timeoutMs,
-            repeat: 0,
-            typecheck: false,
-            explain: false,
-            previewValues: 8,
-            ort: { optimizationLevel: "all", intraOpThreads: 1, interOpThreads: 1 },
-            export: { path: path.resolve(this.baseDir, output), opset, dynamicBatch },
-            ...(passes ? { passes } : {}),
-          },
-          context,
-        );
+        const exportTo = { path: path.resolve(this.baseDir, output), opset, dynamicBatch };
+        const outcome = await this.runRequest({ ...this.model(model), ...graphJob({ backend, seed, timeoutMs, passes }), export: exportTo }, context);
         if (!outcome.ok) return outcome;
         const summary = outcome.result.graph?.export;
         if (!summary) return { ok: false, error: jobError("internal", "the export produced no summary"), logs: outcome.result.logs, diagnostics: [] };

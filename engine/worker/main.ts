@@ -8,13 +8,13 @@
  * `process.parentPort` when it is a utilityProcess: the messages are the same.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Diagnostic } from "../../shared/diagnostics";
 import type { LogEntry, RunOutcome, RunRequest } from "../../shared/run";
 import { listBackends } from "../eager/backend";
 import { toModelError } from "./errors";
 import { type FromWorker, ToWorker, type WorkerReply } from "./protocol";
 import { runJob } from "./run-job";
 import { installStackMapper, setBundle } from "./stack";
+import { typecheckForRun } from "../check/safe";
 
 installStackMapper();
 
@@ -51,18 +51,6 @@ function leftovers(): { timers: number; tensors: number } {
   return { timers, tensors: tf.engine().state.numTensors };
 }
 
-async function typecheck(file: string, source?: string): Promise<Diagnostic[]> {
-  try {
-    // Loaded on first use: the TypeScript compiler is large, and many workers never check anything.
-    const { typecheckModel } = await import("../check/typecheck");
-    return typecheckModel(file, source);
-  } catch (error) {
-    // A checker failure must not cost the user their run; say so in the diagnostics instead.
-    const message = `type check could not run: ${error instanceof Error ? error.message : String(error)}`;
-    return [{ severity: "warning", code: "tandem", message, location: null }];
-  }
-}
-
 async function run(job: string, request: RunRequest, logs: LogEntry[]): Promise<RunOutcome> {
   const sink = (entry: LogEntry) => {
     logs.push(entry);
@@ -71,7 +59,7 @@ async function run(job: string, request: RunRequest, logs: LogEntry[]): Promise<
   const checked = async () => {
     if (!request.typecheck) return [];
     send({ type: "progress", job, phase: "checking" });
-    return typecheck(request.file, request.source);
+    return typecheckForRun(request.file, request.source);
   };
   try {
     const result = await runJob(request, sink, (phase) => send({ type: "progress", job, phase }));
@@ -94,7 +82,7 @@ async function handle(message: ToWorker): Promise<void> {
         break;
       case "check":
         send({ type: "progress", job: message.job, phase: "checking" });
-        reply = { type: "check", diagnostics: await typecheck(message.file, message.source) };
+        reply = { type: "check", diagnostics: await typecheckForRun(message.file, message.source) };
         break;
       case "backends":
         reply = { type: "backends", backends: await listBackends() };
