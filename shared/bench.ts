@@ -153,6 +153,12 @@ export const OpProfile = z.object({
   byModule: z.array(OpRow),
   /** tfjs kernels (eager), with bytes allocated per forward. */
   kernels: z.array(OpRow.extend({ bytes: z.number() })).optional(),
+  /**
+   * Graph modes: ms per forward of each IR node (of the optimized graph), by node name: a compiled
+   * plan's steps, onnxruntime's nodes summed into the IR node they were exported from. What the
+   * graph view colours its nodes by.
+   */
+  byNode: z.record(z.string(), z.number()).optional(),
 });
 export type OpProfile = z.infer<typeof OpProfile>;
 

@@ -9,6 +9,8 @@
  * - graph:tfjs: the compiled plan's profile(), a clock around each step.
  * - graph:ort: onnxruntime's own profiler (a separate, profiling session), per node; nodes are
  *   mapped back to the IR node (and so the module) they were exported from.
+ *
+ * The graph modes also give `byNode`, ms per forward per IR node, for the graph view's heat colours.
  */
 import { fromBinary } from "@bufbuild/protobuf";
 import type { OpProfile, OpRow } from "../../shared/bench";
@@ -114,16 +116,25 @@ export function kernelRows(kernels: readonly KernelRecord[], forwards: number): 
   return tally.table(forwards, tally.totalMs / forwards);
 }
 
-/** graph:tfjs: per-step times of the compiled plan, over `runs` profiled runs. */
-export function planProfile(steps: readonly { op: string; module: string | null }[], stepMs: readonly number[][], variant: string): OpProfile {
+/** Per-node sums as ms per forward, for OpProfile.byNode. */
+function perForward(sums: ReadonlyMap<string, number>, forwards: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, ms] of sums) out[name] = ms / forwards;
+  return out;
+}
+
+/** graph:tfjs: per-step times of the compiled plan, over `runs` profiled runs; a step is an IR node (`name`). */
+export function planProfile(steps: readonly { name?: string; op: string; module: string | null }[], stepMs: readonly number[][], variant: string): OpProfile {
   const byOp = new Tally();
   const byModule = new Tally();
+  const byNode = new Map<string, number>();
   for (const run of stepMs) {
     run.forEach((ms, i) => {
       const step = steps[i];
       if (!step) return;
       byOp.add(step.op, ms);
       byModule.add(step.module || TOP_LEVEL, ms);
+      if (step.name !== undefined) byNode.set(step.name, (byNode.get(step.name) ?? 0) + ms);
     });
   }
   const forwards = stepMs.length;
@@ -135,6 +146,7 @@ export function planProfile(steps: readonly { op: string; module: string | null 
     profiledMsPerForward: total,
     byOp: stripBytes(byOp.table(Math.max(1, forwards), total)),
     byModule: stripBytes(byModule.table(Math.max(1, forwards), total)),
+    ...(byNode.size ? { byNode: perForward(byNode, Math.max(1, forwards)) } : {}),
   };
 }
 
@@ -181,6 +193,8 @@ export function ortProfile(events: readonly OrtProfileEvent[], graph: Graph, onn
   const moduleOf = new Map(graph.nodes.map((n) => [n.name, n.module]));
   const byOp = new Tally();
   const byModule = new Tally();
+  /** onnxruntime's nodes summed into the IR node each came from; those it added itself have none. */
+  const byNode = new Map<string, number>();
   const runs = events.filter((e) => e.category === "Session" && e.name === "model_run").sort((a, b) => a.startUs - b.startUs);
   const from = runs[skipRuns]?.startUs ?? -Infinity;
   const forwards = Math.max(1, runs.length - skipRuns);
@@ -191,6 +205,7 @@ export function ortProfile(events: readonly OrtProfileEvent[], graph: Graph, onn
     const ms = e.durationUs / 1000;
     byOp.add(e.opType ?? "?", ms);
     byModule.add(ir === null ? "(added by onnxruntime)" : moduleOf.get(ir) || TOP_LEVEL, ms);
+    if (ir !== null) byNode.set(ir, (byNode.get(ir) ?? 0) + ms);
   }
   const total = byOp.totalMs / forwards;
   return {
@@ -200,5 +215,6 @@ export function ortProfile(events: readonly OrtProfileEvent[], graph: Graph, onn
     profiledMsPerForward: total,
     byOp: stripBytes(byOp.table(forwards, total)),
     byModule: stripBytes(byModule.table(forwards, total)),
+    byNode: perForward(byNode, forwards),
   };
 }
