@@ -18,6 +18,8 @@ export type BenchMode = z.infer<typeof BenchMode>;
 export const BenchRequest = z.object({
   /** The model file; null with `peak` alone (tandem bench --peak). */
   file: z.string().nullable().default(null),
+  /** The model's text when it is an editor's buffer rather than what is on disk; compiled as `file`. */
+  source: z.string().optional(),
   modes: z.array(BenchMode).min(1).default(["eager", "graph:tfjs", "graph:ort"]),
   /** Dim 0 of every input replaced by each of these; null: the model's own `inputs`. */
   batches: z.array(z.number().int().positive()).nullable().default(null),

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { BackendInfo, BackendName } from "./backends";
+import { BenchOutcome, BenchRequest } from "./bench";
+import { Download } from "./contract-sessions";
 import { Diagnostic } from "./diagnostics";
 import { ExportSummary, GraphRunSummary } from "./graph";
-import { LogEntry, ModelError, RunOutcome, RunRequest } from "./run";
+import { LogEntry, ModelError, Quantize, RunOutcome, RunRequest } from "./run";
+import { SavedRef } from "./sessions";
 
 /**
  * Params and results of each contract method (shared/contract.ts names them). A model reaches the
@@ -25,6 +28,10 @@ export type ModelRef = z.infer<typeof ModelRef>;
 const Backend = z.union([BackendName, z.literal("auto")]).default("auto");
 const Seed = z.number().int().min(0).default(0);
 const Timeout = z.number().int().positive().max(3_600_000);
+/** Save the call's result into this session (created if missing); the reply says where it went. */
+const SessionName = z.string().trim().min(1).max(200).optional();
+/** With a session named: where the result was saved, or why saving failed (the result stands either way). */
+const Saved = { saved: SavedRef.optional(), saveError: z.string().optional() };
 
 /** What a job that did not produce its result returns: the same failure as a run's. */
 export const JobFailure = z.object({ ok: z.literal(false), error: ModelError, logs: z.array(LogEntry), diagnostics: z.array(Diagnostic) });
@@ -51,8 +58,8 @@ export const Check = {
 
 /** Run a model once cold and `repeat` times warm: RunRequest with the model as a ModelRef. */
 export const Run = {
-  params: RunRequest.omit({ file: true, source: true, export: true }).extend({ model: ModelRef, timeoutMs: Timeout.default(30_000) }).strict(),
-  result: RunOutcome,
+  params: RunRequest.omit({ file: true, source: true, export: true }).extend({ model: ModelRef, timeoutMs: Timeout.default(30_000), session: SessionName }).strict(),
+  result: z.discriminatedUnion("ok", [RunOutcome.options[0].extend(Saved), RunOutcome.options[1].extend(Saved)]),
 };
 
 /** Trace a model and show the IR before and after each pass (tandem graph). */
@@ -71,16 +78,32 @@ export const Graph = {
 export const Export = {
   params: z.strictObject({
     model: ModelRef,
-    /** Where to write the .onnx file, on the engine's machine. */
-    path: z.string().min(1).max(4096),
+    /**
+     * Where to write the .onnx file, on the engine's machine; absent: the engine keeps it and the
+     * reply's `download` is how the window gets it (a browser's download).
+     */
+    path: z.string().min(1).max(4096).optional(),
     opset: z.number().int().min(17).default(17),
     dynamicBatch: z.boolean().default(false),
+    quantize: Quantize.default("none"),
+    session: SessionName,
     passes: z.array(z.string()).optional(),
     backend: Backend,
     seed: Seed,
     timeoutMs: Timeout.default(60_000),
   }),
-  result: z.discriminatedUnion("ok", [z.object({ ok: z.literal(true), export: ExportSummary, logs: z.array(LogEntry) }), JobFailure]),
+  result: z.discriminatedUnion("ok", [z.object({ ok: z.literal(true), export: ExportSummary, logs: z.array(LogEntry), download: Download.nullable(), ...Saved }), JobFailure.extend(Saved)]),
+};
+
+/**
+ * Benchmark a model (tandem bench) in a bench worker of its own; `benchProgress` events follow it.
+ * Cancelling stops it after the block in progress and it answers with what was measured.
+ */
+export const Bench = {
+  params: BenchRequest.omit({ file: true, source: true, peakCache: true, onnxDir: true, timeoutMs: true })
+    .extend({ model: ModelRef, session: SessionName, timeoutMs: Timeout.optional() })
+    .strict(),
+  result: z.discriminatedUnion("ok", [BenchOutcome.options[0].extend(Saved), BenchOutcome.options[1].extend(Saved)]),
 };
 
 /** The eager backends and whether each can run on the engine's machine. */

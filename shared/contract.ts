@@ -1,8 +1,11 @@
 import { z } from "zod";
-import { Backends, Cancel, Check, Export, Graph, Hello, OpenFile, Run, SaveFile } from "./contract-methods";
+import { BenchProgress } from "./bench";
+import { Backends, Bench, Cancel, Check, Export, Graph, Hello, OpenFile, Run, SaveFile } from "./contract-methods";
+import { RunGet, RunsCompare, SessionDelete, SessionExport, SessionImport, SessionNotes, SessionOpen, SessionRename, SessionsList, SourceGet } from "./contract-sessions";
 import { LogEntry } from "./run";
 
 export * from "./contract-methods";
+export * from "./contract-sessions";
 
 /**
  * The contract between a client (the window: Electron renderer or browser) and the engine: every
@@ -28,10 +31,21 @@ export const METHODS = {
   run: Run,
   graph: Graph,
   export: Export,
+  bench: Bench,
   backends: Backends,
   cancel: Cancel,
   openFile: OpenFile,
   saveFile: SaveFile,
+  sessionsList: SessionsList,
+  sessionOpen: SessionOpen,
+  sessionRename: SessionRename,
+  sessionNotes: SessionNotes,
+  sessionDelete: SessionDelete,
+  sessionExport: SessionExport,
+  sessionImport: SessionImport,
+  runGet: RunGet,
+  runsCompare: RunsCompare,
+  sourceGet: SourceGet,
 } as const;
 
 export type Method = keyof typeof METHODS;
@@ -108,6 +122,8 @@ export const EventMessage = z.discriminatedUnion("event", [
   /** A line the model logged, while its call runs; `job` is the call's id. */
   z.strictObject({ ...EventBase, event: z.literal("log"), job: CallId, data: LogEntry }),
   z.strictObject({ ...EventBase, event: z.literal("progress"), job: CallId, data: Progress }),
+  /** Where a bench call is: phase, batch size, rounds, time against its budget. */
+  z.strictObject({ ...EventBase, event: z.literal("benchProgress"), job: CallId, data: BenchProgress }),
   z.strictObject({ ...EventBase, event: z.literal("shell"), job: z.null(), data: ShellCommand }),
 ]);
 export type EventMessage = z.infer<typeof EventMessage>;
