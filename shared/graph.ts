@@ -68,8 +68,35 @@ export const ExportSummary = z.object({
   outputs: z.array(z.object({ onnx: z.string(), tandem: z.string() })),
   /** The official checker (Python onnx, full_check), when it is installed. */
   checker: z.union([z.object({ ok: z.boolean(), error: z.string().nullable() }), z.object({ skipped: z.string() })]),
-  /** The file loaded and run in onnxruntime, against eager outputs on the same inputs. */
-  onnxruntime: z.object({ ok: z.boolean(), error: z.string().nullable(), parity: z.array(Parity) }),
+  /**
+   * The file loaded and run in onnxruntime, against eager outputs on the same inputs, and the
+   * verdict: every |ort - eager| <= atol + rtol * max|eager|. The tolerance is float32 noise for a
+   * float export and int8 rounding for a quantized one (engine/worker/parity.ts says why each).
+   * Both default to null for results saved before the verdict existed.
+   */
+  onnxruntime: z.object({
+    ok: z.boolean(),
+    error: z.string().nullable(),
+    parity: z.array(Parity),
+    tolerance: z.object({ atol: z.number(), rtol: z.number() }).nullable().default(null),
+    withinTolerance: z.boolean().nullable().default(null),
+  }),
+  /** What dynamic int8 quantization (--quantize dynamic-int8) did; null for a float export. */
+  quantization: z
+    .object({
+      mode: z.literal("dynamic-int8"),
+      /** MatMul / Gemm nodes that now run on int8 weights. */
+      nodes: z.number().int(),
+      /** Those nodes' weights as float32, and as int8 plus one float scale per output column. */
+      weightBytesBefore: z.number().int(),
+      weightBytesAfter: z.number().int(),
+      /** Largest int8 weight: 64 is onnxruntime's reduce_range (7-bit), which cannot saturate on AVX2. */
+      weightRange: z.number().int(),
+      /** Matrix products left float, and why (a product of two activations, a convolution...). */
+      left: z.array(z.object({ node: z.string(), op: z.string(), reason: z.string() })),
+    })
+    .nullable()
+    .default(null),
 });
 export type ExportSummary = z.infer<typeof ExportSummary>;
 
@@ -99,6 +126,8 @@ export const GraphRunSummary = z.object({
   passes: z.array(PassReportJSON),
   /** The traced IR as a table, when the run asked to explain. */
   irTraced: z.string().optional(),
+  /** The traced IR, before any pass, as nodes: what the graph view draws as "before". */
+  irTracedGraph: GraphJSON.optional(),
   ir: GraphJSON.optional(),
   parity: z.array(Parity),
   timings: z.object({ traceMs: z.number(), passesMs: z.number(), compileMs: z.number() }),

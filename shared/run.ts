@@ -46,6 +46,10 @@ export type LogEntry = z.infer<typeof LogEntry>;
 export const RunMode = z.enum(["eager", "graph:tfjs", "graph:ort"]);
 export type RunMode = z.infer<typeof RunMode>;
 
+/** Weight quantization of an ONNX export: none, or int8 weights with activations quantized per call (onnxruntime's quantize_dynamic). */
+export const Quantize = z.enum(["none", "dynamic-int8"]);
+export type Quantize = z.infer<typeof Quantize>;
+
 export const RunRequest = z.object({
   file: z.string(),
   /**
@@ -65,7 +69,7 @@ export const RunRequest = z.object({
   /** Graph passes to run, by name; the default pipeline when absent. */
   passes: z.array(z.string()).optional(),
   /** Write the optimized graph as an ONNX file (tandem export), and check it. */
-  export: z.object({ path: z.string(), opset: z.number().int().min(17).default(17), dynamicBatch: z.boolean().default(false) }).optional(),
+  export: z.object({ path: z.string(), opset: z.number().int().min(17).default(17), dynamicBatch: z.boolean().default(false), quantize: Quantize.default("none") }).optional(),
   /** onnxruntime settings for graph:ort. */
   ort: z.object({
     optimizationLevel: z.enum(["disabled", "basic", "extended", "all"]).default("all"),
@@ -119,7 +123,21 @@ export const RunResult = z.object({
     firstForwardMs: z.number(),
     /** Median of the warm passes; null when none were asked for. */
     warmForwardMs: z.number().nullable(),
+    /** 90th percentile of the warm passes; null when none were asked for. */
+    p90ForwardMs: z.number().nullable(),
     warmRuns: z.number().int(),
+    /** Every warm pass, in order: what compare's confidence intervals resample. */
+    samplesMs: z.array(z.number()),
+  }),
+  /**
+   * The worker's resident memory while the forward passes ran (a sampler thread reads it), and
+   * before them (weights and inputs made): process-wide, so the runtime's own arenas count too.
+   */
+  memory: z.object({
+    source: z.string(),
+    samples: z.number().int(),
+    baselineBytes: z.number(),
+    peakBytes: z.number().nullable(),
   }),
   logs: z.array(LogEntry),
   /** What graph mode did; null in eager mode. */

@@ -38,6 +38,11 @@ describe("runModel: results", () => {
     expect(r.model.parameters).toBe(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10);
     expect(r.timings.warmRuns).toBe(2);
     expect(r.timings.warmForwardMs).toBeGreaterThan(0);
+    expect(r.timings.samplesMs).toHaveLength(2);
+    expect(r.timings.p90ForwardMs).toBeGreaterThanOrEqual(r.timings.warmForwardMs ?? Infinity);
+    // The worker holds tfjs-wasm's heap and the model: well above a bare Node process.
+    expect(r.memory.baselineBytes).toBeGreaterThan(30e6);
+    expect(r.memory.peakBytes).toBeGreaterThanOrEqual(r.memory.baselineBytes);
     expect(r.sourceHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -66,9 +71,13 @@ describe("runModel: results", () => {
 
 describe("runModel: graph mode", () => {
   it("traces, optimizes and runs the ResNet as a compiled plan that agrees with eager", async () => {
-    const r = ok(await runModel({ file: path.join(examples, "resnet_cnn.ts"), mode: "graph:tfjs", repeat: 1, typecheck: false }));
+    const r = ok(await runModel({ file: path.join(examples, "resnet_cnn.ts"), mode: "graph:tfjs", repeat: 1, typecheck: false, explain: true }));
     expect(r.mode).toBe("graph:tfjs");
     const g = r.graph;
+    // The IR before and after the passes, both as nodes: BatchNorm folding leaves fewer calls.
+    const calls = (nodes: { kind: string }[] | undefined) => nodes?.filter((n) => n.kind === "call").length;
+    expect(calls(g?.irTracedGraph?.nodes)).toBe(g?.callsTraced);
+    expect(calls(g?.ir?.nodes)).toBe(g?.callsOptimized);
     expect(g?.fallback).toBeNull();
     expect(g?.breaks).toEqual([]);
     expect(g?.callsOptimized).toBeLessThan(g?.callsTraced ?? 0);

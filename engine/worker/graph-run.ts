@@ -71,7 +71,7 @@ export async function runGraph(ctx: ExecutionContext): Promise<Execution> {
     graphCount: traced.breaks.length + 1,
     opsPerGraph: traced.opsPerGraph,
     callsTraced: traced.graph.callCount(),
-    ...(request.explain ? { irTraced: printGraph(traced.graph) } : {}),
+    ...(request.explain ? { irTraced: printGraph(traced.graph), irTracedGraph: graphToJSON(traced.graph) } : {}),
   } as const;
   try {
     if (traced.breaks.length > 0) {

@@ -12,7 +12,8 @@ import { makeInputs } from "./inputs";
 import { instantiate, parseInputs } from "./model-exports";
 import { provenance } from "./provenance";
 import { setBundle } from "./stack";
-import { median } from "./summarize";
+import { measureMemory } from "./run-memory";
+import { warmTimings } from "./warm-timings";
 
 const now = () => performance.now();
 
@@ -57,7 +58,7 @@ export async function runJob(request: RunRequest, logs: (entry: LogEntry) => voi
     owned.push(...args);
     phase("running");
     const ctx = { model, args, inputNames: inputs.map((i) => i.name), request, sourceHash: compiled.sourceHash, muteLogs: (m: boolean) => (muted = m) };
-    const run = request.mode === "eager" ? runEager(ctx) : await runGraph(ctx);
+    const { value: run, memory } = await measureMemory(async () => (request.mode === "eager" ? runEager(ctx) : await runGraph(ctx)));
     if (mutedLines) logs({ level: "info", text: `(${mutedLines} more lines from the ${request.repeat} warm passes not shown)`, location: null });
 
     const params = model.parameters();
@@ -78,9 +79,9 @@ export async function runJob(request: RunRequest, logs: (entry: LogEntry) => voi
         compileMs,
         constructMs,
         firstForwardMs: run.firstForwardMs,
-        warmForwardMs: run.warmMs.length ? median(run.warmMs) : null,
-        warmRuns: run.warmMs.length,
+        ...warmTimings(run.warmMs),
       },
+      memory,
       graph: run.graph,
       logs: [],
       diagnostics: [],

@@ -6,7 +6,7 @@ import type { Execution, ExecutionContext } from "./execution";
 import { parity } from "./parity";
 import { summarize } from "./summarize";
 
-type Base = Pick<GraphRunSummary, "runner" | "breaks" | "graphCount" | "opsPerGraph" | "callsTraced" | "irTraced">;
+type Base = Pick<GraphRunSummary, "runner" | "breaks" | "graphCount" | "opsPerGraph" | "callsTraced" | "irTraced" | "irTracedGraph">;
 
 /**
  * A model with graph breaks, run as torch.compile runs one: forward executes with its ops

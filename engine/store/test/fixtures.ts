@@ -26,9 +26,9 @@ export function okOutcome(o: FakeRun = {}): RunOutcome {
     constructMs: 10,
     firstForwardMs: o.coldMs ?? 150,
     warmForwardMs: o.warmMs === undefined ? 12.5 : o.warmMs,
+    p90ForwardMs: o.warmMs === undefined ? 13 : o.warmMs,
     warmRuns: o.warmMs === null ? 0 : 3,
-    // Not in today's RunResult: bench results will carry raw samples (see compare.ts samplesOf).
-    ...(o.samplesMs ? { samplesMs: o.samplesMs } : {}),
+    samplesMs: o.samplesMs ?? [],
   };
   // Cast: RunResult grows fields (graph, ...) that the store keeps but does not depend on.
   return {
@@ -43,6 +43,7 @@ export function okOutcome(o: FakeRun = {}): RunOutcome {
       inputs: [{ name: "x", shape: [8, 784], dtype: "float32" }],
       outputs: [{ name: "output", shape: [8, 10], dtype: "float32", preview: [0.1, 0.2], sum: o.sum ?? 3.25, sha256: o.sha256 ?? "f".repeat(64), hasNaN: false }],
       timings,
+      memory: { source: "test", samples: 0, baselineBytes: 100e6, peakBytes: null },
       logs: [{ level: "log", text: "hello", location: { file: "/models/mlp.ts", line: 3, column: 5 } }],
       diagnostics: [],
       graph: null,

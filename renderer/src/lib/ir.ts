@@ -100,7 +100,7 @@ export function fromJson(graph: GraphJSON): ViewNode[] {
 
 /**
  * The traced IR from its text table (`irTraced`: opcode, name, target, args, type, module,
- * source), since the contract carries only the optimized IR as JSON. Argument lists the table cut
+ * source), for results saved before the traced IR also came as JSON (`irTracedGraph`). Argument lists the table cut
  * short ("…") lose their last edges; locations carry the file's base name.
  */
 export function fromTable(table: string): ViewNode[] {
@@ -219,11 +219,12 @@ export function groupOf(node: ViewNode, groups: ReadonlySet<string>): string | n
 
 export function buildViews(summary: GraphRunSummary): { before: IrView | null; after: IrView | null } {
   const after = summary.ir ? fromJson(summary.ir) : null;
-  const before = summary.irTraced ? fromTable(summary.irTraced) : null;
+  // Results saved before the traced IR came as JSON carry only its table.
+  const before = summary.irTracedGraph ? fromJson(summary.irTracedGraph) : summary.irTraced ? fromTable(summary.irTraced) : null;
   if (before && after) compare(before, after, summary.passes, summary.breaks);
   else {
     if (after) markBreaks(after, summary.breaks, false);
     if (before) markBreaks(before, summary.breaks, true);
   }
-  return { before: before ? { nodes: before, from: "table" } : null, after: after ? { nodes: after, from: "json" } : null };
+  return { before: before ? { nodes: before, from: summary.irTracedGraph ? "json" : "table" } : null, after: after ? { nodes: after, from: "json" } : null };
 }
