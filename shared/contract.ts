@@ -78,6 +78,9 @@ export const ErrorCode = z.enum([
   "unsupported", // a method this host does not offer (openFile outside the desktop app)
   "duplicate-id", // an id already in flight on this connection
   "cancelled",
+  "not-found", // a session, run, source, download or upload that does not exist
+  "conflict", // a name already taken (renaming a session)
+  "refused", // a request this engine understood but will not honour (an empty name, a damaged bundle)
   "internal", // a bug in Tandem
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

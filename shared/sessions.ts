@@ -135,7 +135,15 @@ export const RunRecord = RunSummary.extend({
 export type RunRecord = z.infer<typeof RunRecord>;
 
 /** Printed by `tandem run --session NAME --json` beside the RunOutcome's own fields. */
-export const SavedRef = z.object({ session: z.string(), sessionId: z.number().int(), runId: z.number().int(), uuid: z.string() });
+export const SavedRef = z.object({
+  session: z.string(),
+  sessionId: z.number().int(),
+  /** The run saved; for a bench, which saves one record per batch size and variant, the first of them. */
+  runId: z.number().int(),
+  uuid: z.string(),
+  /** Every run the call saved, in order, when it saved more than one (a bench). */
+  runIds: z.array(z.number().int()).optional(),
+});
 export type SavedRef = z.infer<typeof SavedRef>;
 
 // ---- compare ----------------------------------------------------------------------------------

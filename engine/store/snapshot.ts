@@ -38,22 +38,24 @@ const relativeOnly: esbuild.Plugin = {
 
 /**
  * Reads the model file and the relative files it imports. When the file does not parse (the run
- * failed with a syntax error), only the entry is kept; when it cannot be read at all, null.
+ * failed with a syntax error), only the entry is kept; when it cannot be read at all, null. With
+ * `entryText` (an editor's unsaved buffer that ran as the file), that text stands for the file,
+ * as the worker compiled it; the files it imports are read from disk.
  */
-export async function snapshotSources(modelFile: string): Promise<Sources | null> {
+export async function snapshotSources(modelFile: string, entryText?: string): Promise<Sources | null> {
   const absolute = path.resolve(modelFile);
   const dir = path.dirname(absolute);
   const entry = path.basename(absolute);
-  let entryText: string;
+  let text: string;
   try {
-    entryText = readFileSync(absolute, "utf8");
+    text = entryText ?? readFileSync(absolute, "utf8");
   } catch {
     return null;
   }
   let others: string[] = [];
   try {
     const result = await esbuild.build({
-      entryPoints: [absolute],
+      ...(entryText === undefined ? { entryPoints: [absolute] } : { stdin: { contents: entryText, sourcefile: absolute, resolveDir: dir, loader: "ts" as const } }),
       bundle: true,
       write: false,
       metafile: true,
@@ -62,11 +64,12 @@ export async function snapshotSources(modelFile: string): Promise<Sources | null
       absWorkingDir: dir,
       plugins: [relativeOnly],
     });
-    others = Object.keys(result.metafile.inputs).map((p) => path.resolve(dir, p)).filter((p) => p !== absolute);
+    // stdin shows up under its own name ("<stdin>"), not as a file to read.
+    others = Object.keys(result.metafile.inputs).filter((p) => p !== "<stdin>").map((p) => path.resolve(dir, p)).filter((p) => p !== absolute);
   } catch {
     // Does not parse: the entry alone is still worth keeping (it shows the error).
   }
-  const files = [{ path: entry, text: entryText }];
+  const files = [{ path: entry, text }];
   for (const file of others.sort()) {
     try {
       files.push({ path: posix(path.relative(dir, file)), text: readFileSync(file, "utf8") });
