@@ -6,6 +6,7 @@ import type { Progress, Result } from "../../../shared/contract";
 import type { LogEntry, RunMode, RunOutcome, SourceLocation } from "../../../shared/run";
 import { EXAMPLES, type Example } from "../examples";
 import { type Problem, fromDiagnostic, fromError, fromOutcome, mergeProblems } from "../lib/problems";
+import { useSessions } from "./sessions";
 
 /**
  * The window's state and what the user can do, in one Pinia store: the model being edited, the two
@@ -31,6 +32,15 @@ export interface ColumnState {
   liveLogs: LogEntry[];
   /** The settings it ran with, to show beside the result. */
   ranWith: { mode: RunMode; backend: string; repeat: number; seed: number } | null;
+  /** The outcome is a saved run's, opened from a session (not run in this window). */
+  restored: RestoredFrom | null;
+}
+
+export interface RestoredFrom {
+  session: string;
+  /** When the run was made, local time. */
+  time: string;
+  runId: number;
 }
 
 export interface Settings {
@@ -62,6 +72,7 @@ const emptyColumn = (id: ColumnId): ColumnState => ({
   failure: null,
   liveLogs: [],
   ranWith: null,
+  restored: null,
 });
 
 const NEW_MODEL = `import { nn, F, type Tensor } from "tandem";
@@ -192,6 +203,28 @@ export const useWorkbench = defineStore("workbench", () => {
     exampleId.value = example;
     exportState.settings.path = `tandem-exports/${stem.value}.onnx`;
     clearResults();
+    useSessions().sourceReplaced();
+  }
+
+  /** A saved run's source back in the editor (sessions sidebar); whatever the columns showed goes. */
+  function restoreSource(name: string, text: string) {
+    load(name, text, null);
+  }
+
+  /** A saved run's outcome back into its column, marked as restored; false while the column runs. */
+  function restoreResult(id: ColumnId, outcome: RunOutcome, from: RestoredFrom & { mode: string | null; backend: string | null; seed: number | null }): boolean {
+    const column = columns[id];
+    if (column.status === "running") return false;
+    const result = outcome.ok ? outcome.result : null;
+    const mode = (result?.mode ?? from.mode ?? (id === "eager" ? "eager" : settings.graphRunner)) as RunMode;
+    if (id === "graph" && (mode === "graph:tfjs" || mode === "graph:ort")) settings.graphRunner = mode;
+    Object.assign(column, emptyColumn(id), {
+      status: outcome.ok ? "done" : "failed",
+      outcome,
+      ranWith: { mode, backend: result?.backend.name ?? from.backend ?? "?", repeat: result?.timings.warmRuns ?? 0, seed: result?.seed ?? from.seed ?? 0 },
+      restored: { session: from.session, time: from.time, runId: from.runId },
+    } satisfies Partial<ColumnState>);
+    return true;
   }
 
   function loadExample(example: Example) {
@@ -217,6 +250,9 @@ export const useWorkbench = defineStore("workbench", () => {
     const c = client.value;
     const column = columns[id];
     if (!c || column.status === "running") return;
+    const sessions = useSessions();
+    // Code opened from an imported bundle: the first run asks (both columns share one question).
+    if (sessions.needsTrust && (!(await sessions.ensureTrusted()) || columns[id].status === "running")) return;
     const mode: RunMode = id === "eager" ? "eager" : settings.graphRunner;
     const backend = id === "eager" ? settings.eagerBackend : settings.graphBackend;
     const callId = c.nextId();
@@ -230,9 +266,10 @@ export const useWorkbench = defineStore("workbench", () => {
     } satisfies Partial<ColumnState>);
     try {
       const outcome = await c.run(
-        { model: model(), mode, backend, seed: settings.seed, repeat: settings.repeat, timeoutMs: Math.round(settings.timeoutS * 1000), previewValues: 16 },
+        { model: model(), mode, backend, seed: settings.seed, repeat: settings.repeat, timeoutMs: Math.round(settings.timeoutS * 1000), previewValues: 16, session: sessions.currentName },
         { id: callId },
       );
+      sessions.noteSaved(outcome);
       if (column.callId !== callId) return;
       column.outcome = outcome;
       column.status = outcome.ok ? "done" : "failed";
@@ -293,14 +330,26 @@ export const useWorkbench = defineStore("workbench", () => {
   async function runExport(): Promise<void> {
     const c = client.value;
     if (!c || exportState.status === "running") return;
+    const sessions = useSessions();
+    if (sessions.needsTrust && (!(await sessions.ensureTrusted()) || (exportState.status as CallStatus) === "running")) return;
     const callId = c.nextId();
     Object.assign(exportState, { status: "running", callId, failure: null, result: null });
     try {
       const { path, opset, dynamicBatch } = exportState.settings;
       const result = await c.export(
-        { model: model(), path: path.trim() || `tandem-exports/${stem.value}.onnx`, opset, dynamicBatch, backend: settings.graphBackend, seed: settings.seed, timeoutMs: Math.max(60_000, Math.round(settings.timeoutS * 1000)) },
+        {
+          model: model(),
+          path: path.trim() || `tandem-exports/${stem.value}.onnx`,
+          opset,
+          dynamicBatch,
+          backend: settings.graphBackend,
+          seed: settings.seed,
+          timeoutMs: Math.max(60_000, Math.round(settings.timeoutS * 1000)),
+          session: sessions.currentName,
+        },
         { id: callId },
       );
+      sessions.noteSaved(result);
       exportState.result = result;
       exportState.status = result.ok ? "done" : "failed";
     } catch (error) {
@@ -398,6 +447,8 @@ export const useWorkbench = defineStore("workbench", () => {
     cancelAll,
     loadGraph,
     runExport,
+    restoreSource,
+    restoreResult,
     check,
     revealLocation,
     say,
