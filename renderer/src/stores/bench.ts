@@ -1,0 +1,215 @@
+import { defineStore } from "pinia";
+import { computed, reactive, ref, watch } from "vue";
+import type { BenchProgress, BenchResult } from "../../../shared/bench";
+import { errorCode } from "../../../shared/client";
+import type { Result } from "../../../shared/contract";
+import type { RunMode } from "../../../shared/run";
+import { parseBatches, parseThreads, progressFraction } from "../lib/bench-form";
+import { useSessions } from "./sessions";
+import { type CallStatus, useWorkbench } from "./workbench";
+
+/**
+ * The Bench tab: its settings, the one bench call at a time (with its progress events), and the
+ * last result, kept on screen (dimmed) while the next one runs. A cancelled bench answers with what
+ * it measured up to then, marked interrupted. The graph view reads `heat` and the result's
+ * profiles for its heat colours.
+ */
+
+export const BENCH_MODES: readonly RunMode[] = ["eager", "graph:tfjs", "graph:ort"];
+
+export interface BenchSettings {
+  modes: Record<RunMode, boolean>;
+  /** As typed: "1, 8, 32"; empty: the model's own inputs. */
+  batches: string;
+  /** As typed: "1, 2" or "auto". */
+  threads: string;
+  warmupS: number;
+  minTimeS: number;
+  maxTimeS: number;
+  profile: boolean;
+}
+
+export type BenchReply = Result<"bench">;
+
+const message = (error: unknown) => (error instanceof Error ? error.message.replace(/^\[[a-z-]+\] /, "") : String(error));
+
+export const useBench = defineStore("bench", () => {
+  const wb = useWorkbench();
+
+  const settings = reactive<BenchSettings>({
+    modes: { eager: true, "graph:tfjs": true, "graph:ort": true },
+    batches: "1, 8",
+    threads: "1",
+    warmupS: 0.5,
+    minTimeS: 1,
+    maxTimeS: 5,
+    profile: true,
+  });
+
+  const status = ref<CallStatus>("idle");
+  const callId = ref<string | null>(null);
+  const progress = ref<BenchProgress | null>(null);
+  /** The bar never runs backwards within one bench (a phase's budget can restart). */
+  const fraction = ref(0);
+  const startedAt = ref<number | null>(null);
+  const finishedAt = ref<number | null>(null);
+  const cancelling = ref(false);
+  const reply = ref<BenchReply | null>(null);
+  /** The call itself failed (connection, contract): its message. */
+  const failure = ref<string | null>(null);
+  /** The source and batch sizes of the bench shown, to say when it is of another model. */
+  const benchedSource = ref<string | null>(null);
+  const benchedBatches = ref<(number | null)[] | null>(null);
+  /** The batch sizes of the bench in progress, for its progress line. */
+  const runBatches = ref<(number | null)[] | null>(null);
+  /** Which batch size the memory and profile cards show (index into the result's cases). */
+  const caseIndex = ref(0);
+  /** The graph view's heat colours: "off" or a profiled variant's name. */
+  const heat = ref<string>("off");
+
+  const batches = computed(() => parseBatches(settings.batches));
+  const threads = computed(() => parseThreads(settings.threads));
+  const modes = computed(() => BENCH_MODES.filter((m) => settings.modes[m]));
+  const formError = computed(() => {
+    if (!modes.value.length) return "pick at least one mode";
+    if (!batches.value.ok) return batches.value.error;
+    if (!threads.value.ok) return threads.value.error;
+    if (!(settings.maxTimeS > 0)) return "max time must be more than 0 s";
+    if (settings.minTimeS < 0 || settings.minTimeS > settings.maxTimeS) return "min time must be between 0 and the max time";
+    if (settings.warmupS < 0) return "warm-up cannot be negative";
+    return null;
+  });
+
+  const running = computed(() => status.value === "running");
+  const result = computed<BenchResult | null>(() => (reply.value?.ok ? reply.value.result : null));
+  const error = computed(() => (reply.value && !reply.value.ok ? reply.value.error : null));
+  /** Whether the result shown is of the model in the editor now. */
+  const sameSource = computed(() => benchedSource.value !== null && benchedSource.value === wb.source);
+  const selectedCase = computed(() => result.value?.cases[Math.min(caseIndex.value, (result.value?.cases.length ?? 1) - 1)] ?? null);
+
+  watch(
+    () => wb.client,
+    (c) => {
+      c?.on("benchProgress", (data, job) => {
+        if (job !== callId.value || status.value !== "running") return;
+        progress.value = data;
+        fraction.value = Math.max(fraction.value, progressFraction(data));
+      });
+    },
+    { immediate: true },
+  );
+
+  // Another model in the editor (an example, New, Open): the heat colours of this one no longer apply.
+  watch(sameSource, (same) => {
+    if (!same) heat.value = "off";
+  });
+
+  /**
+   * The session a bench is saved into: the sessions sidebar's current one. The one place that
+   * decides it, so that every bench is kept with the runs beside it.
+   */
+  function benchSession(): string | undefined {
+    return useSessions().currentName || undefined;
+  }
+
+  async function run(): Promise<void> {
+    const c = wb.client;
+    if (!c || running.value || formError.value) return;
+    const sessions = useSessions();
+    if (sessions.needsTrust && !(await sessions.ensureTrusted())) return;
+    if (running.value) return;
+    const b = batches.value;
+    const t = threads.value;
+    if (!b.ok || !t.ok) return;
+    const id = c.nextId();
+    const source = wb.source;
+    runBatches.value = b.value;
+    status.value = "running";
+    callId.value = id;
+    progress.value = null;
+    fraction.value = 0;
+    failure.value = null;
+    cancelling.value = false;
+    startedAt.value = performance.now();
+    finishedAt.value = null;
+    try {
+      const answer = await c.call(
+        "bench",
+        {
+          model: { source, filename: wb.filename.trim() || "model.ts" },
+          modes: modes.value,
+          batches: b.value,
+          threads: t.value,
+          warmupS: settings.warmupS,
+          minTimeS: settings.minTimeS,
+          maxTimeS: settings.maxTimeS,
+          profile: settings.profile,
+          seed: wb.settings.seed,
+          backend: wb.settings.eagerBackend,
+          session: benchSession(),
+        },
+        { id },
+      );
+      sessions.noteSaved(answer);
+      if (callId.value !== id) return;
+      reply.value = answer;
+      benchedSource.value = source;
+      benchedBatches.value = b.value;
+      caseIndex.value = 0;
+      if (answer.ok && answer.result && heat.value !== "off" && !answer.result.cases.some((k) => k.profiles.some((p) => p.variant === heat.value))) heat.value = "off";
+      status.value = !answer.ok ? "failed" : answer.result?.interrupted ? "cancelled" : "done";
+    } catch (e) {
+      if (callId.value !== id) return;
+      const cancelled = errorCode(e) === "cancelled";
+      status.value = cancelled ? "cancelled" : "failed";
+      failure.value = cancelled ? "Cancelled before anything was measured." : message(e);
+    } finally {
+      if (callId.value === id) {
+        finishedAt.value = performance.now();
+        cancelling.value = false;
+      }
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    const c = wb.client;
+    if (!c || !callId.value || !running.value) return;
+    cancelling.value = true;
+    try {
+      await c.cancel(callId.value);
+    } catch (e) {
+      cancelling.value = false;
+      wb.say(`could not cancel the bench: ${message(e)}`, "error");
+    }
+  }
+
+  return {
+    settings,
+    status,
+    callId,
+    progress,
+    fraction,
+    startedAt,
+    finishedAt,
+    cancelling,
+    reply,
+    failure,
+    benchedSource,
+    benchedBatches,
+    runBatches,
+    caseIndex,
+    heat,
+    batches,
+    threads,
+    modes,
+    formError,
+    running,
+    result,
+    error,
+    sameSource,
+    selectedCase,
+    benchSession,
+    run,
+    cancel,
+  };
+});
