@@ -1,9 +1,13 @@
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { OnnxBuilder } from "../../onnx/builder";
 import type { OnnxData, OnnxDType } from "../../onnx/dtype";
+import { ModelProtoSchema } from "../../onnx/generated/onnx_pb";
+import { modelStats } from "../../onnx/model-stats";
 import type { Graph, Node } from "../ir";
 import { EmitContext, type Emitter } from "./context";
 import { BASIC_EMITTERS } from "./ops-basic";
 import { NN_EMITTERS } from "./ops-nn";
+import { type QuantizeReport, quantizeDynamicInt8 } from "./quantize";
 
 export { OnnxExportError } from "./context";
 
@@ -16,6 +20,8 @@ export interface ExportOptions {
   producerVersion: string;
   metadata?: Record<string, string>;
   graphName?: string;
+  /** "dynamic-int8": int8 weights for MatMul / Gemm, run on the built model (see quantize.ts). */
+  quantize?: "none" | QuantizeReport["mode"];
 }
 
 export interface ExportResult {
@@ -25,6 +31,8 @@ export interface ExportResult {
   /** ONNX output names, and the Tandem names they stand for ("output[0]" -> "output_0"). */
   outputs: { onnx: string; tandem: string }[];
   stats: ReturnType<OnnxBuilder["stats"]>;
+  /** What quantization did; null for a float export. */
+  quantization: QuantizeReport | null;
 }
 
 const onnxName = (name: string) => name.replace(/[^\w.]/g, "_").replace(/_+$/, "");
@@ -96,5 +104,10 @@ export function exportOnnx(graph: Graph, options: ExportOptions): ExportResult {
     b.output(onnx, t.dtype as OnnxDType, shapeOf(t.shape));
     return { onnx, tandem };
   });
-  return { bytes: b.toBytes(), inputNames: graph.inputNodes.map((n) => onnxName(n.name)), outputs, stats: b.stats() };
+  const inputNames = graph.inputNodes.map((n) => onnxName(n.name));
+  if ((options.quantize ?? "none") === "none") return { bytes: b.toBytes(), inputNames, outputs, stats: b.stats(), quantization: null };
+  // A pass over the finished ModelProto, as onnxruntime's quantizer is: the float graph is built
+  // (and named) exactly as without it, then its matrix products are rewritten.
+  const { model, report } = quantizeDynamicInt8(fromBinary(ModelProtoSchema, b.toBytes()));
+  return { bytes: toBinary(ModelProtoSchema, model), inputNames, outputs, stats: modelStats(model), quantization: report };
 }
