@@ -6,6 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { BackendInfo } from "../../shared/backends";
+import { ExportSummary } from "../../shared/graph";
 import { RunOutcome } from "../../shared/run";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -136,6 +137,16 @@ describe("tandem export", () => {
     expect(stdout).toMatch(/IR version 8, opset 17/);
     expect(stdout).toMatch(/onnxruntime {2}loads and runs; max abs diff from eager/);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it("--quantize dynamic-int8 writes int8 weights and judges parity by the int8 tolerance", async () => {
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), "tandem-onnx-")), "mlp-int8.onnx");
+    const { code, stdout } = await tandem("export", "assets/examples/mlp.ts", "-o", out, "--quantize", "dynamic-int8", "--json");
+    expect(code).toBe(0);
+    const summary = ExportSummary.parse(JSON.parse(stdout));
+    expect(summary.quantization).toMatchObject({ mode: "dynamic-int8", nodes: 3, left: [] });
+    expect(summary.opTypes.MatMulInteger).toBe(3);
+    expect(summary.onnxruntime).toMatchObject({ ok: true, withinTolerance: true, tolerance: { rtol: 0.05 } });
   });
 
   it("names an op that cannot be exported and the user's line, exit 1", async () => {

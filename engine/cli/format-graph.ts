@@ -48,9 +48,7 @@ const kib = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` :
 export function formatExport(e: ExportSummary): string {
   const ops = Object.entries(e.opTypes).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(", ");
   const checker = "skipped" in e.checker ? `skipped (${e.checker.skipped})` : e.checker.ok ? "passed (onnx.checker, full_check)" : `FAILED: ${e.checker.error ?? ""}`;
-  const ort = e.onnxruntime.ok
-    ? `loads and runs; max abs diff from eager ${Math.max(0, ...e.onnxruntime.parity.map((p) => p.maxAbsDiff)).toExponential(2)}`
-    : `FAILED: ${e.onnxruntime.error ?? ""}`;
+  const ort = e.onnxruntime.ok ? `loads and runs; ${formatParity(e)}` : `FAILED: ${e.onnxruntime.error ?? ""}`;
   return [
     `wrote ${e.path}`,
     `  ${kib(e.bytes)}, IR version ${e.irVersion}, opset ${e.opset}${e.dynamicBatch ? ", dynamic batch" : ""}`,
@@ -58,7 +56,27 @@ export function formatExport(e: ExportSummary): string {
     `  inputs ${e.inputNames.join(", ")}; outputs ${e.outputs.map((o) => o.onnx).join(", ")}`,
     `  checker      ${checker}`,
     `  onnxruntime  ${ort}`,
+    ...formatQuantization(e),
   ].join("\n");
+}
+
+/** Max abs and rel diff from eager, and the verdict against the tolerance the export was judged by. */
+function formatParity(e: ExportSummary): string {
+  const { parity, tolerance, withinTolerance } = e.onnxruntime;
+  const worst = (f: (p: (typeof parity)[number]) => number) => Math.max(0, ...parity.map(f)).toExponential(2);
+  const diff = `max abs diff from eager ${worst((p) => p.maxAbsDiff)} (max rel ${worst((p) => p.maxRelDiff)})`;
+  if (!tolerance || withinTolerance === null) return diff;
+  const bound = `atol ${tolerance.atol} + rtol ${tolerance.rtol} x max|eager|`;
+  return `${diff}, ${withinTolerance ? "within" : "OUTSIDE"} ${bound}`;
+}
+
+function formatQuantization(e: ExportSummary): string[] {
+  const q = e.quantization;
+  if (!q) return [];
+  const bits = q.weightRange === 127 ? "8-bit" : "7-bit (reduce_range)";
+  const lines = [`  quantized    ${q.mode}: ${q.nodes} MatMul/Gemm on ${bits} int8 weights, ${kib(q.weightBytesBefore)} -> ${kib(q.weightBytesAfter)}`];
+  for (const l of q.left) lines.push(`    left float: ${l.node} (${l.op}): ${l.reason}`);
+  return lines;
 }
 
 /** `tandem graph`: the traced IR, then each pass with what it changed and the IR after it. */

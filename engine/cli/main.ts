@@ -3,7 +3,7 @@ import { BackendName } from "../../shared/backends";
 import type { ErrorKind } from "../../shared/run";
 import { runModel } from "../runner/run-model";
 import { TANDEM_VERSION } from "../worker/provenance";
-import { RunMode, type RunRequestInput } from "../../shared/run";
+import { Quantize, RunMode, type RunRequestInput } from "../../shared/run";
 import { formatDiagnostics, formatError, formatRun } from "./format";
 import { registerCheckCommand } from "./check";
 import { formatExport, formatGraphExplain } from "./format-graph";
@@ -138,14 +138,16 @@ program
   .requiredOption("-o, --output <file>", "where to write the .onnx file")
   .option("--opset <n>", "ONNX opset", integer("opset", 17), 17)
   .option("--dynamic-batch", "make dim 0 of inputs and outputs a symbolic batch dim")
+  .addOption(new Option("--quantize <mode>", "dynamic-int8: int8 weights for MatMul/Gemm, activations quantized per call (onnxruntime's quantize_dynamic)").choices(Quantize.options).default("none"))
   .option("--passes <list>", "passes to run before exporting, comma-separated (default: the standard pipeline)", list)
   .addOption(new Option("--backend <name>", "eager kernel backend used while tracing").choices(["auto", ...BackendName.options]).default("auto"))
   .option("--seed <n>", "seed for weights and example inputs", integer("seed", 0), 0)
   .option("--timeout <seconds>", "stop the model after this long", seconds, 60)
   .option("--max-memory <MB>", "heap limit of the worker that runs the model", integer("max-memory", 64), 4096)
   .option("--json", "print the export summary as JSON")
-  .action(async (model: string, opts: RunFlags & { output: string; opset: number; dynamicBatch?: boolean }) => {
-    const request = { ...requestFrom(model, opts), mode: "graph:tfjs" as const, repeat: 0, typecheck: false, export: { path: opts.output, opset: opts.opset, dynamicBatch: !!opts.dynamicBatch } };
+  .action(async (model: string, opts: RunFlags & { output: string; opset: number; dynamicBatch?: boolean; quantize: Quantize }) => {
+    const exportTo = { path: opts.output, opset: opts.opset, dynamicBatch: !!opts.dynamicBatch, quantize: opts.quantize };
+    const request = { ...requestFrom(model, opts), mode: "graph:tfjs" as const, repeat: 0, typecheck: false, export: exportTo };
     const outcome = await runModel(request, { maxOldSpaceMb: opts.maxMemory });
     if (!outcome.ok) {
       process.stderr.write(`${formatError(outcome.error, outcome.logs, outcome.diagnostics)}\n`);
@@ -156,7 +158,9 @@ program
     if (!summary) throw new Error("the export produced no summary");
     process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatExport(summary)}\n`);
     const checkerFailed = "ok" in summary.checker && !summary.checker.ok;
-    process.exitCode = checkerFailed || !summary.onnxruntime.ok ? 2 : 0;
+    // Outside the stated tolerance counts as failing the check: a quantized file that is wrong
+    // (saturated, say) must not look like a good one to a script.
+    process.exitCode = checkerFailed || !summary.onnxruntime.ok || summary.onnxruntime.withinTolerance === false ? 2 : 0;
   });
 
 registerCheckCommand(program, { seconds, integer });

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { ExportSummary, Parity } from "../../shared/graph";
+import type { Quantize } from "../../shared/run";
 import type { Tensor } from "../api";
 import { type ExportResult, exportOnnx } from "../graph/export/onnx-export";
 import type { TraceResult } from "../graph/tracer";
@@ -12,13 +13,14 @@ import { createSession, detectExecutionProviders } from "../onnx/runtime";
 import type { ExecutionContext } from "./execution";
 import type { RunnerResult } from "./graph-run";
 import { provenance } from "./provenance";
-import { parity } from "./parity";
+import { DEFAULT_TOLERANCE, parity, QUANTIZED_TOLERANCE, withinTolerance } from "./parity";
 import { summarizeValues } from "./summarize";
 
-function exportGraph(traced: TraceResult, ctx: ExecutionContext, opset = 17, dynamicBatch = false): ExportResult {
+function exportGraph(traced: TraceResult, ctx: ExecutionContext, opset = 17, dynamicBatch = false, quantize: Quantize = "none"): ExportResult {
   return exportOnnx(traced.graph, {
     opset,
     dynamicBatch,
+    quantize,
     producerVersion: provenance().tandemVersion,
     graphName: ctx.model.constructor.name,
     metadata: { "tandem.version": provenance().tandemVersion, "tandem.source_hash": ctx.sourceHash, "tandem.seed": String(ctx.request.seed) },
@@ -58,17 +60,20 @@ async function paritiesInOrt(ex: ExportResult, traced: TraceResult, args: readon
 export async function exportAndCheck(traced: TraceResult, ctx: ExecutionContext): Promise<ExportSummary> {
   const options = ctx.request.export;
   if (!options) throw new Error("no export was requested");
-  const ex = exportGraph(traced, ctx, options.opset, options.dynamicBatch);
+  const ex = exportGraph(traced, ctx, options.opset, options.dynamicBatch, options.quantize);
   const file = path.resolve(options.path);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, ex.bytes);
   const unavailable = pythonOnnxUnavailableReason();
   const check = unavailable ? null : checkModelWithPython(ex.bytes);
+  // A quantized file is not bit-exact: it is judged by int8 rounding's tolerance, not float32's.
+  const tolerance = ex.quantization ? QUANTIZED_TOLERANCE : DEFAULT_TOLERANCE;
   let onnxruntime: ExportSummary["onnxruntime"];
   try {
-    onnxruntime = { ok: true, error: null, parity: await paritiesInOrt(ex, traced, ctx.args) };
+    const parities = await paritiesInOrt(ex, traced, ctx.args);
+    onnxruntime = { ok: true, error: null, parity: parities, tolerance, withinTolerance: parities.every((p) => withinTolerance(p, tolerance)) };
   } catch (error) {
-    onnxruntime = { ok: false, error: error instanceof Error ? error.message : String(error), parity: [] };
+    onnxruntime = { ok: false, error: error instanceof Error ? error.message : String(error), parity: [], tolerance, withinTolerance: null };
   }
   return {
     path: file,
@@ -84,6 +89,7 @@ export async function exportAndCheck(traced: TraceResult, ctx: ExecutionContext)
     outputs: ex.outputs,
     checker: check === null ? { skipped: unavailable ?? "unavailable" } : check.ok ? { ok: true, error: null } : { ok: false, error: check.error },
     onnxruntime,
+    quantization: ex.quantization,
   };
 }
 

@@ -24,5 +24,14 @@ export interface Tolerance {
  */
 export const DEFAULT_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
 
+/**
+ * The stated tolerance for a dynamic-int8 export vs float eager: 5% of the output's largest
+ * magnitude. 7-bit weights and 8-bit activations (scale = range / 255) leave each product about
+ * 1% off, and the examples measured 1.5% (MLP, three layers) and 1.1% (transformer block) of
+ * their largest logit; 5% leaves room for deeper stacks of layers, while a broken quantization
+ * (full-range int8 weights saturating the AVX2 kernel: 17-23%) is still refused.
+ */
+export const QUANTIZED_TOLERANCE: Tolerance = { atol: 1e-3, rtol: 5e-2 };
+
 /** allclose on the max norm: every |a - e| <= atol + rtol * max|e|. */
 export const withinTolerance = (p: Parity, t: Tolerance = DEFAULT_TOLERANCE): boolean => p.maxAbsDiff <= t.atol + t.rtol * p.scale;
