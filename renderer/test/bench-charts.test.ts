@@ -25,7 +25,7 @@ import {
   variantNames,
 } from "../src/lib/bench-charts";
 import { parseBatches, parseThreads, progressFraction, progressText } from "../src/lib/bench-form";
-import { heatColor, heatLevel, nodeHeat, textOn } from "../src/lib/heat";
+import { drawnHeat, heatColor, heatLevel, nodeHeat, textOn } from "../src/lib/heat";
 import type { ViewNode } from "../src/lib/ir";
 import fixture from "./fixtures/bench-cnn.json";
 
@@ -222,6 +222,12 @@ describe("graph heat", () => {
     const heat = nodeHeat(profile, "graph:ort", nodes);
     expect(heat.how).toBe("op-mean");
     expect(Object.fromEntries(heat.ms)).toEqual({ conv2d: 1, conv2d_1: 1, relu: 1 });
+  });
+
+  it("sums a collapsed module group's ops", () => {
+    const profile = OpProfile.parse({ variant: "graph:tfjs", source: "", forwards: 1, profiledMsPerForward: 6, byOp: [], byModule: [], byNode: { conv2d: 1, conv2d_1: 2, relu: 3 } });
+    const drawn = drawnHeat(nodeHeat(profile, "graph:tfjs", nodes), nodes, (n) => (n.name.startsWith("conv2d") ? "layer1" : null));
+    expect(Object.fromEntries(drawn)).toEqual({ conv2d: 1, conv2d_1: 2, relu: 3, "group:layer1": 3 });
   });
 
   it("colours from the panel colour to dark red, with text that reads on it", () => {

@@ -72,3 +72,19 @@ export function textOn(color: string): "dark" | "light" {
  * small ops of a net dominated by a few convolutions still show some colour.
  */
 export const heatLevel = (ms: number, maxMs: number): number => (maxMs > 0 ? Math.sqrt(Math.max(0, ms) / maxMs) : 0);
+
+/**
+ * Time per forward of what the graph view draws, by its id: an op's own under its name, a
+ * collapsed module group's (`group:<name>`) as the sum of its ops'.
+ */
+export function drawnHeat(heat: NodeHeat, nodes: readonly ViewNode[], groupOf: (node: ViewNode) => string | null): Map<string, number> {
+  const drawn = new Map<string, number>();
+  for (const node of nodes) {
+    const ms = heat.ms.get(node.name);
+    if (ms === undefined) continue;
+    drawn.set(node.id, ms);
+    const group = groupOf(node);
+    if (group) drawn.set(`group:${group}`, (drawn.get(`group:${group}`) ?? 0) + ms);
+  }
+  return drawn;
+}
