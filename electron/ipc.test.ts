@@ -118,7 +118,7 @@ describe("desktop files and window state", () => {
     const picks: (string | null)[] = [chosen, path.join(dir, "copy.ts"), null];
     const files = new ModelFiles({ open: async () => picks.shift() ?? null, save: async () => picks.shift() ?? null }, { load: () => [], save: (p) => (stored = p) });
     const { openFile, saveFile } = files.handlers();
-    const ctx = { id: "x", signal: new AbortController().signal, log: () => {}, progress: () => {} };
+    const ctx = { id: "x", signal: new AbortController().signal, log: () => {}, progress: () => {}, benchProgress: () => {} };
 
     expect(await openFile({}, ctx)).toEqual({ path: chosen, text: "// net\n" });
     expect(await saveFile({ path: chosen, text: "// edited\n" }, ctx)).toEqual({ path: chosen });

@@ -69,7 +69,21 @@ export interface TandemClient {
   run(params: ParamsInput<"run">, options?: CallOptions): Promise<Result<"run">>;
   graph(params: ParamsInput<"graph">, options?: CallOptions): Promise<Result<"graph">>;
   export(params: ParamsInput<"export">, options?: CallOptions): Promise<Result<"export">>;
+  /** Benchmarks a model; `benchProgress` events follow it, and cancelling it answers what was measured. */
+  bench(params: ParamsInput<"bench">, options?: CallOptions): Promise<Result<"bench">>;
   backends(): Promise<Result<"backends">>;
+  sessionsList(): Promise<Result<"sessionsList">>;
+  sessionOpen(params: ParamsInput<"sessionOpen">): Promise<Result<"sessionOpen">>;
+  sessionRename(params: ParamsInput<"sessionRename">): Promise<Result<"sessionRename">>;
+  sessionNotes(params: ParamsInput<"sessionNotes">): Promise<Result<"sessionNotes">>;
+  sessionDelete(params: ParamsInput<"sessionDelete">): Promise<Result<"sessionDelete">>;
+  /** A session as a .tandem bundle; fetch the reply's `download` from `download/<id>`. */
+  sessionExport(params: ParamsInput<"sessionExport">): Promise<Result<"sessionExport">>;
+  /** Reads a bundle POSTed to `upload` (its id) or at a path on the engine's machine. */
+  sessionImport(params: ParamsInput<"sessionImport">): Promise<Result<"sessionImport">>;
+  runGet(params: ParamsInput<"runGet">): Promise<Result<"runGet">>;
+  runsCompare(params: ParamsInput<"runsCompare">): Promise<Result<"runsCompare">>;
+  sourceGet(params: ParamsInput<"sourceGet">): Promise<Result<"sourceGet">>;
   openFile(params?: ParamsInput<"openFile">): Promise<Result<"openFile">>;
   saveFile(params: ParamsInput<"saveFile">): Promise<Result<"saveFile">>;
   /** Cancels a call of this client by id; resolves true when it was still queued or running. */
@@ -167,7 +181,18 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
     run: (params, o) => call("run", params, o),
     graph: (params, o) => call("graph", params, o),
     export: (params, o) => call("export", params, o),
+    bench: (params, o) => call("bench", params, o),
     backends: () => call("backends", {}),
+    sessionsList: () => call("sessionsList", {}),
+    sessionOpen: (params) => call("sessionOpen", params),
+    sessionRename: (params) => call("sessionRename", params),
+    sessionNotes: (params) => call("sessionNotes", params),
+    sessionDelete: (params) => call("sessionDelete", params),
+    sessionExport: (params) => call("sessionExport", params),
+    sessionImport: (params) => call("sessionImport", params),
+    runGet: (params) => call("runGet", params),
+    runsCompare: (params) => call("runsCompare", params),
+    sourceGet: (params) => call("sourceGet", params),
     openFile: (params = {}) => call("openFile", params),
     saveFile: (params) => call("saveFile", params),
     cancel: async (id) => (await call("cancel", { id })).cancelled,

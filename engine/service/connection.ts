@@ -12,7 +12,7 @@ import {
   messageSize,
 } from "../../shared/contract";
 import type { Transport } from "../../shared/transport";
-import { type CallContext, type Handler, type Handlers, ServiceError } from "./service";
+import { type CallContext, type Handler, type Handlers, ServiceError } from "./call";
 
 /**
  * One client's connection to the engine, over any Transport: validates every message, dispatches
@@ -87,6 +87,7 @@ export function serveConnection(transport: Transport, handlers: Handlers, option
       signal: controller.signal,
       log: (entry) => send({ v: CONTRACT_VERSION, type: "event", event: "log", job: id, data: entry }),
       progress: (progress) => send({ v: CONTRACT_VERSION, type: "event", event: "progress", job: id, data: progress }),
+      benchProgress: (progress) => send({ v: CONTRACT_VERSION, type: "event", event: "benchProgress", job: id, data: progress }),
     };
     try {
       const result = await handler(checked.data as never, context);

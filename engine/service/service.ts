@@ -1,40 +1,29 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { CONTRACT_VERSION, type ErrorCode, type Method, type ModelRef, type Params, type Progress, type Result } from "../../shared/contract";
+import { CONTRACT_VERSION, type ModelRef } from "../../shared/contract";
 import type { BackendInfo } from "../../shared/backends";
-import type { LogEntry, RunOutcome, RunRequest } from "../../shared/run";
+import type { RunOutcome, RunRequest } from "../../shared/run";
 import { runOutcome } from "../runner/worker-job";
 import { jobError } from "../runner/worker-process";
+import { saveRunOutcome } from "../store/save";
 import { TANDEM_VERSION } from "../worker/provenance";
+import { benchHandler } from "./bench";
+import { type CallContext, type Handlers, ServiceError } from "./call";
 import { type PoolEnd, type PoolJob, type PoolOptions, WorkerPool } from "./pool";
+import { sessionHandlers } from "./sessions";
+import { StoreAccess } from "./store-access";
+import { Transfers } from "./transfers";
 
 /**
  * The engine's side of the contract: each method on top of the worker pool. User code runs only in
- * the pool's workers; this process compiles nothing and runs no model. Hosts (tandem serve, the
- * Electron main process) put it behind a transport with `serveConnection`, and may add the methods
- * only they can offer (openFile and saveFile use the desktop app's dialogs).
+ * the pool's workers (and a benchmark's own worker); this process compiles nothing and runs no
+ * model. It also keeps the sessions store (saving what a call names a session for) and the files
+ * offered as downloads. Hosts (tandem serve, the Electron main process) put it behind a transport
+ * with `serveConnection`, and may add the methods only they can offer (openFile and saveFile use
+ * the desktop app's dialogs).
  */
 
-/** An error a handler answers with, as a contract error code. */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ServiceError";
-  }
-}
-
-/** What a handler gets besides its params: the call's id, its cancellation, and its events. */
-export interface CallContext {
-  id: string;
-  signal: AbortSignal;
-  log(entry: LogEntry): void;
-  progress(progress: Progress): void;
-}
-
-export type Handler<M extends Method> = (params: Params<M>, context: CallContext) => Promise<Result<M>>;
-export type Handlers = { [M in Method]?: Handler<M> };
+export { type CallContext, type Handler, type Handlers, ServiceError } from "./call";
 
 export interface ServiceOptions extends PoolOptions {
   /** A pool to share (between windows, say); otherwise the service makes its own from the options. */
@@ -45,6 +34,19 @@ export interface ServiceOptions extends PoolOptions {
   host?: string;
   /** Whether this host also offers openFile and saveFile. */
   files?: boolean;
+  /** The sessions database (default: $TANDEM_HOME/tandem.db, opened on first use). */
+  dbFile?: string;
+  /** Where downloads and uploads are kept while the service runs (default: a new folder in the OS's temp dir). */
+  transfersDir?: string;
+}
+
+/** Media type of an ONNX download: browsers know no better one. */
+const ONNX_MEDIA_TYPE = "application/octet-stream";
+
+/** The file name a download of a model's ONNX export gets: model.ts -> model.onnx (model.int8.onnx quantized). */
+export function onnxName(modelFile: string, quantize: string): string {
+  const base = path.basename(modelFile).replace(/\.[cm]?[jt]sx?$/, "") || "model";
+  return `${base}${quantize === "none" ? "" : `.${quantize.replace(/^dynamic-/, "")}`}.onnx`;
 }
 
 /** Limit for a type check on its own, and for probing backends. */
@@ -72,15 +74,23 @@ export class EngineService {
   private readonly baseDir: string;
   private readonly ownsPool: boolean;
   private backendsCache: Promise<BackendInfo[]> | null = null;
+  readonly store: StoreAccess;
+  readonly transfers: Transfers;
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: ServiceOptions = {}) {
     this.ownsPool = !options.pool;
     this.pool = options.pool ?? new WorkerPool(options);
     this.baseDir = path.resolve(options.baseDir ?? process.cwd());
+    this.store = new StoreAccess(options.dbFile);
+    this.transfers = new Transfers(options.transfersDir);
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     if (this.ownsPool) await this.pool.close();
+    await this.store.close();
+    this.transfers.close();
   }
 
   /** The model as a worker job wants it: an absolute file, and its text when it came from an editor. */
@@ -126,7 +136,12 @@ export class EngineService {
         return { diagnostics: end.reply.diagnostics };
       },
 
-      run: async ({ model, ...rest }, context) => this.runRequest({ ...rest, ...this.model(model) }, context),
+      run: async ({ model, session, ...rest }, context) => {
+        const ref = this.model(model);
+        const outcome = await this.runRequest({ ...rest, ...ref }, context);
+        const target = { session: session ?? "", modelFile: ref.file, ...(ref.source === undefined ? {} : { source: ref.source }), request: { mode: rest.mode, backend: rest.backend, seed: rest.seed } };
+        return { ...outcome, ...(await this.store.saveInto(session, (store) => saveRunOutcome(store, target, "run", outcome))) };
+      },
 
       graph: async ({ model, passes, backend, seed, timeoutMs }, context) => {
         const outcome = await this.runRequest({ ...this.model(model), ...graphJob({ backend, seed, timeoutMs, passes }), explain: true }, context);
@@ -135,14 +150,25 @@ export class EngineService {
         return { ok: true, graph: outcome.result.graph, logs: outcome.result.logs };
       },
 
-      export: async ({ model, path: output, opset, dynamicBatch, passes, backend, seed, timeoutMs }, context) => {
-        const exportTo = { path: path.resolve(this.baseDir, output), opset, dynamicBatch };
-        const outcome = await this.runRequest({ ...this.model(model), ...graphJob({ backend, seed, timeoutMs, passes }), export: exportTo }, context);
-        if (!outcome.ok) return outcome;
-        const summary = outcome.result.graph?.export;
-        if (!summary) return { ok: false, error: jobError("internal", "the export produced no summary"), logs: outcome.result.logs, diagnostics: [] };
-        return { ok: true, export: summary, logs: outcome.result.logs };
+      export: async ({ model, path: output, opset, dynamicBatch, quantize, session, passes, backend, seed, timeoutMs }, context) => {
+        const ref = this.model(model);
+        const name = onnxName(ref.file, quantize);
+        // Without a path the file is the engine's to keep, offered to the window as a download.
+        const exportTo = { path: output === undefined ? this.transfers.newFile(name) : path.resolve(this.baseDir, output), opset, dynamicBatch, quantize };
+        const outcome = await this.runRequest({ ...ref, ...graphJob({ backend, seed, timeoutMs, passes }), export: exportTo }, context);
+        const summary = outcome.ok ? outcome.result.graph?.export : undefined;
+        const target = { session: session ?? "", modelFile: ref.file, ...(ref.source === undefined ? {} : { source: ref.source }), request: { mode: "graph:tfjs", backend, seed } };
+        const onnx = summary && existsSync(summary.path) ? [{ name: "model.onnx", file: summary.path, mediaType: ONNX_MEDIA_TYPE }] : [];
+        const saved = await this.store.saveInto(session, (store) => saveRunOutcome(store, target, "export", outcome, onnx));
+        if (!outcome.ok) return { ...outcome, ...saved };
+        if (!summary) return { ok: false, error: jobError("internal", "the export produced no summary"), logs: outcome.result.logs, diagnostics: [], ...saved };
+        const download = output === undefined ? await this.transfers.offer(summary.path, name, ONNX_MEDIA_TYPE) : null;
+        return { ok: true, export: summary, logs: outcome.result.logs, download, ...saved };
       },
+
+      bench: benchHandler({ model: (ref) => this.model(ref), store: this.store, closing: this.closing.signal, ...(this.options.maxOldSpaceMb ? { maxOldSpaceMb: this.options.maxOldSpaceMb } : {}) }),
+
+      ...sessionHandlers(this.store, this.transfers, this.baseDir),
 
       backends: async (_params, context) => {
         // Backends do not change while the app runs: probe once, in a worker (tfjs stays out of here).
