@@ -2,6 +2,7 @@
  * `tandem serve` for real on 127.0.0.1: the token guards the page and the WebSocket, the WebSocket
  * refuses other origins, and the contract runs over it end to end with real workers.
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,13 +17,16 @@ import { type Served, startServer } from "./server";
 const examples = path.resolve(import.meta.dirname, "../../assets/examples");
 const models = path.resolve(import.meta.dirname, "../test/fixtures/models");
 const LIMIT = 200_000;
+const UPLOAD_LIMIT = 1024 * 1024;
 
 let served: Served;
 const logged: string[] = [];
 beforeAll(async () => {
   // The small page (dist/page), whether or not renderer/dist has been built: these tests know it.
   const { page } = await ensureBuiltApp({ electron: false });
-  served = await startServer({ port: 0, size: 2, maxOldSpaceMb: 512, maxMessageChars: LIMIT, staticDir: page, log: (l) => logged.push(l) });
+  // Sessions (saved runs) go to a store of this test's own, opened on first use.
+  process.env.TANDEM_HOME = mkdtempSync(path.join(os.tmpdir(), "tandem-serve-home-"));
+  served = await startServer({ port: 0, size: 2, maxOldSpaceMb: 512, maxMessageChars: LIMIT, maxUploadBytes: UPLOAD_LIMIT, staticDir: page, log: (l) => logged.push(l) });
 });
 afterAll(() => served?.close());
 
@@ -166,5 +170,56 @@ describe("tandem serve: the contract over the WebSocket", () => {
     expect(errorCode(await call.catch((e: unknown) => e))).toBe("cancelled");
     const after = await tandem.run({ model: { file: path.join(examples, "mlp.ts") }, repeat: 0, typecheck: false });
     expect(after.ok).toBe(true);
+  });
+});
+
+describe("tandem serve: downloads and uploads", () => {
+  let tandem: TandemClient;
+  let socket: WebSocket;
+  beforeAll(async () => ({ tandem, socket } = await client()));
+  afterAll(() => socket?.close());
+  const auth = () => ({ authorization: `Bearer ${served.token}` });
+
+  it("offers an export without a path as a download, only with the token", async () => {
+    const exported = await tandem.export({ model: { file: path.join(examples, "mlp.ts") }, backend: "cpu" });
+    if (!exported.ok || !exported.download) throw new Error("expected a download");
+    const { id, name, bytes, sha256 } = exported.download;
+    expect(name).toBe("mlp.onnx");
+
+    const response = await fetch(`${served.origin}/download/${id}`, { headers: { cookie: `tandem-token-${served.port}=${served.token}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="mlp.onnx"; filename*=UTF-8''mlp.onnx`);
+    expect(response.headers.get("content-length")).toBe(String(bytes));
+    expect(response.headers.get("content-type")).toBe("application/octet-stream");
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(body.length).toBe(bytes);
+    expect(createHash("sha256").update(body).digest("hex")).toBe(sha256);
+    expect((await fetch(`${served.origin}/download/${id}`, { method: "HEAD", headers: auth() })).headers.get("content-length")).toBe(String(bytes));
+
+    expect((await fetch(`${served.origin}/download/${id}`)).status).toBe(401);
+    expect((await fetch(`${served.origin}/download/${id}?token=wrong`)).status).toBe(401);
+    expect((await fetch(`${served.origin}/download/nope`, { headers: auth() })).status).toBe(404);
+    expect((await fetch(`${served.origin}/download/${id}`, { method: "POST", headers: auth() })).status).toBe(405);
+  });
+
+  it("takes an upload (token and origin checked, size limited) that sessionImport reads", async () => {
+    const run = await tandem.run({ model: { file: path.join(examples, "mlp.ts") }, session: "served", repeat: 2, typecheck: false, backend: "cpu" });
+    if (!run.ok || !run.saved) throw new Error(`expected a saved run: ${run.saveError ?? ""}`);
+    const { download } = await tandem.sessionExport({ session: "served" });
+    const bundle = await (await fetch(`${served.origin}/download/${download.id}`, { headers: auth() })).arrayBuffer();
+
+    const post = (headers: Record<string, string>, body: Uint8Array = new Uint8Array(bundle)) => fetch(`${served.origin}/upload?name=served.tandem`, { method: "POST", headers, body });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ ...auth(), origin: "http://evil.example" })).status).toBe(403);
+    expect((await post(auth(), new Uint8Array(UPLOAD_LIMIT + 1))).status).toBe(413);
+    expect((await fetch(`${served.origin}/upload`, { headers: auth() })).status).toBe(405);
+
+    const uploaded = await post({ ...auth(), origin: served.origin, "content-type": "application/octet-stream" });
+    expect(uploaded.status).toBe(200);
+    const { id } = (await uploaded.json()) as { id: string };
+    const report = await tandem.sessionImport({ from: { upload: id } });
+    expect(report).toMatchObject({ session: { name: "served" }, imported: 0, skipped: 1, origin: "imported-from served.tandem" });
+    // An upload is read once: it is gone after its import.
+    expect(errorCode(await tandem.sessionImport({ from: { upload: id } }).catch((e: unknown) => e))).toBe("not-found");
   });
 });

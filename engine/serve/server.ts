@@ -10,7 +10,9 @@ import type { Transport } from "../../shared/transport";
 import { ROOT } from "../paths";
 import { serveConnection } from "../service/connection";
 import { EngineService, type ServiceOptions } from "../service/service";
+import { MAX_UPLOAD_BYTES } from "../service/transfers";
 import { contentType, resolveStatic } from "./static";
+import { handleTransfer } from "./transfer-routes";
 import { contentSecurityPolicy, cookieName, cookieValue, isLoopback, newToken, sameToken } from "./security";
 
 /**
@@ -32,6 +34,8 @@ export interface ServeOptions extends ServiceOptions {
   /** The built window to serve; renderer/dist when it exists, else the small page in dist/page. */
   staticDir?: string;
   maxMessageChars?: number;
+  /** The largest file POST /upload takes (default 512 MB). */
+  maxUploadBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -115,11 +119,17 @@ export async function startServer(options: ServeOptions = {}): Promise<Served> {
     res.end(`${status}: ${text}\n`);
   };
 
+  // Browsers always send Origin with a WebSocket or a POST: only pages this server served (same
+  // origin) may use them. Tools send none.
+  const sameOrigin = (req: http.IncomingMessage) => req.headers.origin === undefined || req.headers.origin.toLowerCase() === `http://${req.headers.host ?? ""}`.toLowerCase();
+  const transfers = { transfers: service.transfers, maxUploadBytes: options.maxUploadBytes ?? MAX_UPLOAD_BYTES, sameOrigin, refuse, log };
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (!hostAllowed(req)) return refuse(res, 403, "unknown host name");
     const given = tokenOf(req, url);
     if (!sameToken(given, token)) return refuse(res, 401, "this Tandem server needs the token from the URL it printed (…/?token=...)");
+    if (handleTransfer(req, res, url, transfers)) return;
     if (req.method !== "GET" && req.method !== "HEAD") return refuse(res, 405, "only GET and HEAD");
 
     const found = resolveStatic(staticDir, url.pathname);
@@ -156,11 +166,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Served> {
     if (url.pathname !== "/ws") return reject(404, "the WebSocket is at /ws");
     if (!hostAllowed(req)) return reject(403, "unknown host name");
     if (!sameToken(tokenOf(req, url), token)) return reject(401, "missing or wrong token");
-    // Browsers always send Origin: only pages this server served (same origin) may connect. Tools send none.
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin.toLowerCase() !== `http://${req.headers.host ?? ""}`.toLowerCase()) {
-      return reject(403, `origin ${origin} is not this server's`);
-    }
+    if (!sameOrigin(req)) return reject(403, `origin ${req.headers.origin ?? ""} is not this server's`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       const name = `ws ${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
