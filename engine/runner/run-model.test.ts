@@ -189,6 +189,9 @@ describe("runModel: the caller survives a broken worker", () => {
     expect(e.kind).toBe("timeout");
     expect(e.message).toContain("1.5 s");
     expect(Date.now() - start).toBeLessThan(15_000);
+    // Where it was stuck, from the worker's watchdog thread: the loop in forward.
+    expect(e.location).toMatchObject({ file: path.join(models, "infinite_loop.ts"), line: 6 });
+    expect(e.message).toMatch(/stopped while in Spins\.forward/);
     ok(await runModel({ file: path.join(examples, "mlp.ts"), repeat: 0 }));
   });
 

@@ -5,6 +5,8 @@ import type { LogEntry, ModelError, RunRequest } from "../../shared/run";
 import type { ensureBuilt } from "../../bin/build.mjs";
 import { ROOT } from "../paths";
 import { FromWorker, type ToWorker, type WorkerPhase, type WorkerReply } from "../worker/protocol";
+import { formatLocation } from "../worker/stack";
+import { type WatchdogReport, findWatchdogReport, isWatchdogLine } from "../worker/watchdog-report";
 
 /**
  * One worker process under supervision: started through a launcher (a Node child process here, an
@@ -116,6 +118,21 @@ const CHECK_LIMIT_MS = 60_000;
 
 export const isV8OomReport = (line: string): boolean => /^\s*(<---|\[\d+:0x[0-9a-f]+\]|FATAL ERROR|----- Native stack|\d+: 0x[0-9a-f]+)/.test(line);
 
+/** How long past the limit a run waits for its watchdog's report before the worker is killed anyway. */
+const WATCHDOG_GRACE_MS = 750;
+
+/**
+ * " while in Spins.forward (an infinite loop?)"; the line itself goes in the error's location.
+ * Without a report, the bare guess.
+ */
+function stuckAt(report: WatchdogReport | null): string {
+  const frame = report?.frames[0];
+  if (!frame) return " (an infinite loop?)";
+  const fn = frame.functionName ?? "the model's code";
+  const inner = report.top && report.top !== frame.functionName?.split(".").pop() ? `, inside ${report.top}` : "";
+  return ` while in ${fn}${inner} (an infinite loop?)`;
+}
+
 export function jobError(kind: ModelError["kind"], message: string, stack: string[] = []): ModelError {
   return { kind, message, location: null, stack, op: null };
 }
@@ -207,7 +224,7 @@ export class WorkerProcess {
     if (stream === "stderr") this.stderr = (this.stderr + text).slice(-STDERR_TAIL);
     const job = this.running;
     if (!job) return;
-    for (const line of text.split("\n").filter((l) => l.trim())) this.log(job, { level: stream, text: line, location: null });
+    for (const line of text.split("\n").filter((l) => l.trim() && !isWatchdogLine(l))) this.log(job, { level: stream, text: line, location: null });
   }
 
   private log(job: Running, entry: LogEntry): void {
@@ -283,12 +300,29 @@ export class WorkerProcess {
   /** (Re)starts the job's time limit. */
   private arm(job: Running, ms: number): void {
     clearTimeout(job.timer);
-    job.timer = setTimeout(() => {
-      const what = job.spec.type === "run" ? "the model did not finish" : `the ${job.spec.type} job did not finish`;
-      const advice = job.options.timeoutAdvice ? `; ${job.options.timeoutAdvice}` : "";
-      this.fail(jobError("timeout", `${what} within ${ms / 1000} s and its worker was stopped (an infinite loop?)${advice}`));
-      this.kill();
-    }, ms);
+    job.timer = setTimeout(() => this.timedOut(job, ms, Date.now() + WATCHDOG_GRACE_MS), ms);
+  }
+
+  /**
+   * Past the limit: the error says where the model was, from the worker's watchdog (see
+   * engine/worker/watchdog.ts), whose report may still be on its way for a moment.
+   */
+  private timedOut(job: Running, ms: number, giveUpAt: number): void {
+    if (this.running !== job) return;
+    const report = job.spec.type === "run" ? findWatchdogReport(this.stderr, job.id) : null;
+    if (job.spec.type === "run" && !report && Date.now() < giveUpAt) {
+      job.timer = setTimeout(() => this.timedOut(job, ms, giveUpAt), 50);
+      return;
+    }
+    const what = job.spec.type === "run" ? "the model did not finish" : `the ${job.spec.type} job did not finish`;
+    const advice = job.options.timeoutAdvice ? `; ${job.options.timeoutAdvice}` : "";
+    const error = jobError("timeout", `${what} within ${ms / 1000} s and its worker was stopped${stuckAt(report)}${advice}`);
+    if (report?.frames[0]) {
+      error.location = report.frames[0].location;
+      error.stack = report.frames.map((f) => `at ${f.functionName ? `${f.functionName} (${formatLocation(f.location)})` : formatLocation(f.location)}`);
+    }
+    this.fail(error);
+    this.kill();
   }
 
   /** Ends the process now. A job it was running ends as `failed` (the caller knows why it killed). */

@@ -14,6 +14,7 @@ import { toModelError } from "./errors";
 import { type FromWorker, ToWorker, type WorkerReply } from "./protocol";
 import { runJob } from "./run-job";
 import { installStackMapper, setBundle } from "./stack";
+import { armWatchdog, disarmWatchdog, watchdogDelay } from "./watchdog";
 import { typecheckForRun } from "../check/safe";
 
 installStackMapper();
@@ -57,10 +58,12 @@ async function run(job: string, request: RunRequest, logs: LogEntry[]): Promise<
     send({ type: "log", job, entry });
   };
   const checked = async () => {
+    disarmWatchdog(); // the type check is Tandem's work, under a limit of its own
     if (!request.typecheck) return [];
     send({ type: "progress", job, phase: "checking" });
     return typecheckForRun(request.file, request.source);
   };
+  armWatchdog(job, watchdogDelay(request.timeoutMs));
   try {
     const result = await runJob(request, sink, (phase) => send({ type: "progress", job, phase }));
     return { ok: true, result: { ...result, logs, diagnostics: await checked() } };
@@ -91,6 +94,7 @@ async function handle(message: ToWorker): Promise<void> {
   } catch (error) {
     reply = { type: "error", message: error instanceof Error ? error.message : String(error) };
   } finally {
+    disarmWatchdog();
     setBundle(null);
     current = null;
   }
