@@ -11,6 +11,7 @@ import { formatBench, formatPeak } from "../bench/format";
 import { defaultPeakCache } from "../bench/peak";
 import { runBench } from "../bench/runner";
 import { formatError } from "./format";
+import { saveBenchToSession } from "./sessions";
 
 const MODEL_AT_FAULT: readonly ErrorKind[] = ["syntax", "export", "shape", "runtime", "timeout", "oom", "unsupported"];
 
@@ -60,6 +61,7 @@ interface BenchFlags {
   timeout?: number;
   maxMemory: number;
   saveOnnx?: string;
+  session?: string;
 }
 
 /** One line, redrawn in place: phase, a bar over the time budget, rounds so far. */
@@ -94,6 +96,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--max-memory <MB>", "heap limit of the bench worker", (v) => Number.parseInt(v, 10), 4096)
     .option("--json", "print the result as JSON (shared/bench.ts BenchResult)")
     .option("--md", "print Markdown tables")
+    .option("--session <name>", "save the result into this session (created if missing): one run per batch size and variant")
     .action(async (model: string | undefined, opts: BenchFlags) => {
       if (model === undefined && !opts.peak) {
         process.stderr.write("tandem bench: give a model file, or --peak to measure the machine's matmul peak\n");
@@ -142,18 +145,25 @@ export function registerBenchCommand(program: Command): void {
       try {
         const outcome = await runBench(request, { onProgress, signal: controller.signal, maxOldSpaceMb: opts.maxMemory });
         if (tty) process.stderr.write("\r\x1b[2K");
+        // Sessions (engine/cli/sessions.ts): with --session, the result is saved and gets run ids.
+        const saved = opts.session !== undefined && model !== undefined ? await saveBenchToSession(opts.session, outcome, model) : null;
+        const reportSaved = () => {
+          if (saved && (saved.exitCode !== 0 || !opts.json)) (saved.exitCode === 0 ? process.stdout : process.stderr).write(`${saved.message}\n`);
+        };
         if (!outcome.ok) {
           process.stderr.write(`${formatError(outcome.error, [])}\n`);
-          process.exitCode = MODEL_AT_FAULT.includes(outcome.error.kind) ? 1 : 2;
+          reportSaved();
+          process.exitCode = saved?.exitCode || (MODEL_AT_FAULT.includes(outcome.error.kind) ? 1 : 2);
           return;
         }
-        if (opts.json) process.stdout.write(`${JSON.stringify(outcome.result ?? { peak: outcome.peak }, null, 2)}\n`);
+        if (opts.json) process.stdout.write(`${JSON.stringify(outcome.result ? { ...outcome.result, ...(saved?.ref ? { saved: saved.ref } : {}) } : { peak: outcome.peak }, null, 2)}\n`);
         else {
           const style = opts.md ? "md" : "text";
           if (opts.peak) process.stdout.write(`${formatPeak(outcome.peak, style)}\n\n`);
           if (outcome.result) process.stdout.write(`${formatBench(outcome.result, style, opts.top)}\n`);
         }
-        process.exitCode = outcome.result?.interrupted ? 130 : 0;
+        reportSaved();
+        process.exitCode = saved?.exitCode || (outcome.result?.interrupted ? 130 : 0);
       } finally {
         process.off("SIGINT", onSigint);
       }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { existsSync } from "node:fs";
 import { BackendName } from "../../shared/backends";
 import type { ErrorKind } from "../../shared/run";
 import { runModel } from "../runner/run-model";
@@ -145,22 +146,30 @@ program
   .option("--timeout <seconds>", "stop the model after this long", seconds, 60)
   .option("--max-memory <MB>", "heap limit of the worker that runs the model", integer("max-memory", 64), 4096)
   .option("--json", "print the export summary as JSON")
-  .action(async (model: string, opts: RunFlags & { output: string; opset: number; dynamicBatch?: boolean; quantize: Quantize }) => {
+  .option("--session <name>", "save the export into this session (created if missing), the ONNX file kept with it")
+  .action(async (model: string, opts: RunFlags & { output: string; opset: number; dynamicBatch?: boolean; quantize: Quantize; session?: string }) => {
     const exportTo = { path: opts.output, opset: opts.opset, dynamicBatch: !!opts.dynamicBatch, quantize: opts.quantize };
     const request = { ...requestFrom(model, opts), mode: "graph:tfjs" as const, repeat: 0, typecheck: false, export: exportTo };
     const outcome = await runModel(request, { maxOldSpaceMb: opts.maxMemory });
+    const summary = outcome.ok ? outcome.result.graph?.export : undefined;
+    const onnx = summary && existsSync(summary.path) ? [{ name: "model.onnx", file: summary.path, mediaType: "application/octet-stream" }] : [];
+    const saved = opts.session === undefined ? null : await saveRunToSession(opts.session, outcome, { modelFile: model, kind: "export", artifacts: onnx, request: { mode: "graph:tfjs", backend: opts.backend, seed: opts.seed } });
+    const reportSaved = () => {
+      if (saved && (saved.exitCode !== 0 || !opts.json)) (saved.exitCode === 0 ? process.stdout : process.stderr).write(`${saved.message}\n`);
+    };
     if (!outcome.ok) {
       process.stderr.write(`${formatError(outcome.error, outcome.logs, outcome.diagnostics)}\n`);
-      process.exitCode = EXIT_FOR[outcome.error.kind];
+      reportSaved();
+      process.exitCode = saved?.exitCode || EXIT_FOR[outcome.error.kind];
       return;
     }
-    const summary = outcome.result.graph?.export;
     if (!summary) throw new Error("the export produced no summary");
-    process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatExport(summary)}\n`);
+    process.stdout.write(opts.json ? `${JSON.stringify(saved?.ref ? { ...summary, saved: saved.ref } : summary, null, 2)}\n` : `${formatExport(summary)}\n`);
+    reportSaved();
     const checkerFailed = "ok" in summary.checker && !summary.checker.ok;
     // Outside the stated tolerance counts as failing the check: a quantized file that is wrong
     // (saturated, say) must not look like a good one to a script.
-    process.exitCode = checkerFailed || !summary.onnxruntime.ok || summary.onnxruntime.withinTolerance === false ? 2 : 0;
+    process.exitCode = saved?.exitCode || (checkerFailed || !summary.onnxruntime.ok || summary.onnxruntime.withinTolerance === false ? 2 : 0);
   });
 
 registerCheckCommand(program, { seconds, integer });

@@ -1,7 +1,7 @@
-/** `tandem sessions ...` and `tandem run --session` as a user runs them, each test with its own TANDEM_HOME. */
+/** `tandem sessions ...` and `--session` on run, export and bench as a user runs them, each test with its own TANDEM_HOME. */
 import Database from "better-sqlite3";
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -209,5 +209,44 @@ describe("tandem run --session", () => {
     const show = await tandem(home, "sessions", "show", "oops", "--json");
     const run = SessionDetail.parse(JSON.parse(show.stdout)).runs[0];
     expect(run).toMatchObject({ status: "error", errorKind: "shape", backend: "auto", seed: 0, mode: "eager" });
+  });
+});
+
+describe("tandem export and bench --session", () => {
+  it("saves an export with its ONNX file, and a bench as one run per variant, which compare gives CIs", async () => {
+    const home = tempHome();
+    const dir = tempHome();
+    const model = path.join(dir, "net.ts");
+    writeFileSync(model, MODEL_V1);
+
+    const exported = await tandem(home, "export", model, "-o", path.join(dir, "net.onnx"), "--session", "day", "--backend", "cpu", "--json");
+    expect(exported.code, exported.stderr).toBe(0);
+    const exportRef = SavedRef.parse((JSON.parse(exported.stdout) as { saved: unknown }).saved);
+
+    const bench = await tandem(home, "bench", model, "--modes", "eager,graph:tfjs", "--warmup", "0.02", "--min-time", "0.1", "--max-time", "0.3", "--no-profile", "--backend", "wasm", "--session", "day");
+    expect(bench.code, bench.stderr).toBe(0);
+    const [, eagerId, planId] = /saved as runs (\d+), (\d+) in session "day"/.exec(bench.stdout) ?? [];
+
+    const run = await tandem(home, "run", model, "--session", "day", "--no-typecheck", "--backend", "wasm", "--repeat", "4", "--json");
+    expect(run.code, run.stderr).toBe(0);
+    const runRef = SavedRef.parse((JSON.parse(run.stdout) as { saved: unknown }).saved);
+
+    const compare = await tandem(home, "sessions", "compare", String(eagerId), String(planId), String(runRef.runId), "--json");
+    expect(compare.code, compare.stderr).toBe(0);
+    const c = Comparison.parse(JSON.parse(compare.stdout));
+    expect(c.runs.map((r) => r.kind)).toEqual(["bench", "bench", "run"]);
+    // Bench records and run records (every warm pass kept) both carry samples: each ratio has a CI.
+    expect(c.latency.slice(1).map((l) => l.ci !== null)).toEqual([true, true]);
+
+    const db = openStore(path.join(home, "tandem.db"));
+    try {
+      const record = RunRecord.parse(db.getRun(exportRef.runId));
+      expect(record.kind).toBe("export");
+      expect(record.artifacts.map((a) => a.name)).toEqual(["model.onnx"]);
+      expect(readFileSync(db.artifactFile(record.artifacts[0] as { path: string })).equals(readFileSync(path.join(dir, "net.onnx")))).toBe(true);
+      expect(RunRecord.parse(db.getRun(Number(eagerId))).artifacts.map((a) => a.name)).toEqual(["bench.json"]);
+    } finally {
+      db.close();
+    }
   });
 });

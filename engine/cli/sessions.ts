@@ -5,8 +5,11 @@
  * the machine failed.
  */
 import type { Command } from "commander";
+import type { BenchOutcome } from "../../shared/bench";
 import type { RunOutcome } from "../../shared/run";
 import type { Comparison, RunSummary, SavedRef, SessionDetail, SessionInfo } from "../../shared/sessions";
+import type * as Saving from "../store/save";
+import type { ArtifactFile } from "../store/save";
 import type { Store } from "../store/store";
 
 // ---- plumbing -----------------------------------------------------------------------------------
@@ -157,45 +160,55 @@ export function formatComparison(c: Comparison): string {
   return lines.join("\n");
 }
 
-// ---- tandem run --session -----------------------------------------------------------------------
+// ---- --session NAME on run, export and bench ---------------------------------------------------
 
 export interface SessionSave {
   /** Null when saving failed. */
   ref: SavedRef | null;
-  /** One line for the user: where the run went, or why it could not be saved. */
+  /** One line for the user: where the result went, or why it could not be saved. */
   message: string;
   /** 0 when saved; else the exit code the failure calls for. */
   exitCode: 0 | 1 | 2;
 }
 
 /**
- * Saves a run's outcome into the session `name` (created if missing), with a snapshot of the model
- * file and the relative files it imports. Never throws: the run happened, and its outcome is still
- * printed when the save fails.
+ * Saves into the session `name` (created if missing) what `save` writes with the store open
+ * (engine/store/save.ts does the writing, for the service too). Never throws: the call happened,
+ * and its result is still printed when the save fails.
  */
-export async function saveRunToSession(
-  name: string,
-  outcome: RunOutcome,
-  meta: { modelFile: string; request?: { mode?: string; backend?: string; seed?: number } },
-): Promise<SessionSave> {
+export async function saveToSession(name: string, save: (store: Store, saving: typeof Saving) => Promise<SavedRef>): Promise<SessionSave> {
   let store: Store | undefined;
   try {
     const { openStore } = await import("../store/store");
-    const { snapshotSources } = await import("../store/snapshot");
-    const sources = await snapshotSources(meta.modelFile);
+    const saving = await import("../store/save");
     store = openStore();
-    const session = store.ensureSession(name);
-    const saved = store.saveRun(session.id, outcome, { kind: "run", modelFile: meta.modelFile, sources, request: meta.request });
-    return {
-      ref: { session: session.name, sessionId: session.id, runId: saved.id, uuid: saved.uuid },
-      message: `saved as run ${saved.id} in session ${JSON.stringify(session.name)} (id ${session.id})`,
-      exitCode: 0,
-    };
+    const ref = await save(store, saving);
+    const runs = ref.runIds && ref.runIds.length > 1 ? `runs ${ref.runIds.join(", ")}` : `run ${ref.runId}`;
+    return { ref, message: `saved as ${runs} in session ${JSON.stringify(ref.session)} (id ${ref.sessionId})`, exitCode: 0 };
   } catch (error) {
-    return { ref: null, message: `tandem: the run was not saved: ${error instanceof Error ? error.message : String(error)}`, exitCode: await exitCodeFor(error) };
+    return { ref: null, message: `tandem: not saved into session ${JSON.stringify(name)}: ${error instanceof Error ? error.message : String(error)}`, exitCode: await exitCodeFor(error) };
   } finally {
     store?.close();
   }
+}
+
+/**
+ * `tandem run --session` (kind "run") and `tandem export --session` (kind "export", with the ONNX
+ * file as the record's "model.onnx"): the outcome, with a snapshot of the model file and the
+ * relative files it imports.
+ */
+export function saveRunToSession(
+  name: string,
+  outcome: RunOutcome,
+  meta: { modelFile: string; request?: { mode?: string; backend?: string; seed?: number }; kind?: "run" | "export"; artifacts?: ArtifactFile[] },
+): Promise<SessionSave> {
+  const target = { session: name, modelFile: meta.modelFile, ...(meta.request ? { request: meta.request } : {}) };
+  return saveToSession(name, (store, { saveRunOutcome }) => saveRunOutcome(store, target, meta.kind ?? "run", outcome, meta.artifacts ?? []));
+}
+
+/** `tandem bench --session`: one "bench" record per batch size and variant (see engine/store/bench-records.ts). */
+export function saveBenchToSession(name: string, outcome: BenchOutcome, modelFile: string): Promise<SessionSave> {
+  return saveToSession(name, (store, { saveBenchOutcome }) => saveBenchOutcome(store, { session: name, modelFile }, outcome));
 }
 
 // ---- tandem sessions ... ------------------------------------------------------------------------
