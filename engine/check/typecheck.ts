@@ -64,23 +64,50 @@ export function typecheckModel(file: string, source?: string): Diagnostic[] {
   return cachedCheck(file, apiVersion(), () => check(file, source), source);
 }
 
-/** A compiler host that reads `source` for the entry file instead of the disk (an editor buffer). */
-function hostWith(entry: string, source: string): ts.CompilerHost {
-  const host = ts.createCompilerHost(OPTIONS);
-  const { getSourceFile, fileExists, readFile } = host;
-  const isEntry = (name: string) => path.resolve(name) === entry;
-  host.fileExists = (name) => isEntry(name) || fileExists.call(host, name);
-  host.readFile = (name) => (isEntry(name) ? source : readFile.call(host, name));
-  host.getSourceFile = (name, languageVersion, ...rest) =>
-    isEntry(name) ? ts.createSourceFile(name, source, languageVersion, true) : getSourceFile.call(host, name, languageVersion, ...rest);
-  return host;
+/**
+ * Parsed files that are not the user's (TypeScript's lib, @types/node, the tandem API), kept across
+ * checks by name and modification time: parsing them is most of a check's cost, and they do not
+ * change while the user edits their model.
+ */
+const parsed = new Map<string, { mtimeMs: number; languageVersion: ts.ScriptTarget; file: ts.SourceFile }>();
+let previous: ts.Program | undefined;
+
+function mtime(name: string): number | null {
+  try {
+    return statSync(name).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+/** A compiler host that reuses parsed library files, and reads `source` for the entry file instead of the disk (an editor buffer). */
+function host(entry: string, own: ReadonlySet<string>, source: string | undefined): ts.CompilerHost {
+  const base = ts.createCompilerHost(OPTIONS);
+  const isEntry = (name: string) => source !== undefined && path.resolve(name) === entry;
+  return {
+    ...base,
+    fileExists: (name) => isEntry(name) || base.fileExists(name),
+    readFile: (name) => (isEntry(name) ? source : base.readFile(name)),
+    getSourceFile: (name, options, onError) => {
+      const languageVersion = typeof options === "object" ? options.languageVersion : options;
+      if (isEntry(name)) return ts.createSourceFile(name, source ?? "", options, true);
+      if (own.has(path.resolve(name))) return base.getSourceFile(name, options, onError);
+      const stamp = mtime(name);
+      const hit = parsed.get(name);
+      if (hit && stamp !== null && hit.mtimeMs === stamp && hit.languageVersion === languageVersion) return hit.file;
+      const file = base.getSourceFile(name, options, onError);
+      if (file && stamp !== null) parsed.set(name, { mtimeMs: stamp, languageVersion, file });
+      return file;
+    },
+  };
 }
 
 function check(file: string, source?: string): Diagnostic[] {
   const entry = path.resolve(file);
-  const host = source === undefined ? undefined : hostWith(entry, source);
-  const program = ts.createProgram({ rootNames: [entry], options: OPTIONS, ...(host ? { host } : {}) });
   const own = new Set(userSources(entry, source));
+  // oldProgram lets TypeScript reuse module resolution and the unchanged files' structure.
+  const program = ts.createProgram({ rootNames: [entry], options: OPTIONS, host: host(entry, own, source), ...(previous ? { oldProgram: previous } : {}) });
+  previous = program;
   const userFiles = program.getSourceFiles().filter((sf) => own.has(path.resolve(sf.fileName)));
   return userFiles.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]).map(toDiagnostic);
 }
