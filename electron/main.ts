@@ -18,6 +18,7 @@ import { APP_ORIGIN, APP_SCHEME } from "./channel";
 import { ModelFiles, jsonRecentStore } from "./files";
 import { createIpcHost } from "./ipc";
 import { menuTemplate } from "./menu";
+import { transferResponse } from "./transfers-scheme";
 import { restoreWindowState } from "./window-state";
 import { utilityLauncher } from "./worker-launcher";
 
@@ -46,11 +47,14 @@ if (!app.requestSingleInstanceLock()) {
 const isAppUrl = (url: string) => url === APP_ORIGIN || url.startsWith(`${APP_ORIGIN}/`);
 let window: BrowserWindow | null = null;
 
-function serveAppScheme(): void {
+function serveAppScheme(service: EngineService): void {
   const csp = contentSecurityPolicy();
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== "app") return new Response("not found", { status: 404 });
+    // download/<id> and upload: the files the engine offers and takes, as `tandem serve` answers them.
+    const transfer = await transferResponse(request, url, service.transfers);
+    if (transfer) return transfer;
     const found = resolveStatic(STATIC_DIR, url.pathname);
     if ("status" in found) return new Response(found.text, { status: found.status });
     const response = await net.fetch(pathToFileURL(found.file).toString());
@@ -128,9 +132,8 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   lockDown();
-  serveAppScheme();
-
   const service = new EngineService({ host: "electron", files: true, launcher: utilityLauncher(WORKER, log), baseDir: app.getPath("home"), log });
+  serveAppScheme(service);
   const files = new ModelFiles(
     {
       open: async () => {

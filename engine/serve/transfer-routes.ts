@@ -26,7 +26,7 @@ export interface TransferRouteOptions {
 const SECURITY_HEADERS = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Cross-Origin-Resource-Policy": "same-origin" };
 
 /** RFC 6266: an ASCII fallback and the UTF-8 name (safeFileName keeps only [\w.+-], so both are plain). */
-const attachment = (name: string): string => `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+export const attachment = (name: string): string => `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 function download(req: http.IncomingMessage, res: http.ServerResponse, id: string, o: TransferRouteOptions): void {
   if (req.method !== "GET" && req.method !== "HEAD") return o.refuse(res, 405, "downloads answer GET and HEAD");
