@@ -8,7 +8,9 @@ import {
   coldRows,
   distributionOption,
   errorBar,
+  fmtRange,
   memoryOption,
+  measuredCases,
   mix,
   profileOption,
   profileTable,
@@ -78,6 +80,17 @@ describe("latency distribution", () => {
     expect((option.yAxis as { type: string }).type).toBe("log");
     // The same option twice: the jitter is deterministic, a redraw does not move the dots.
     expect(JSON.stringify(seriesOf(distributionOption(result, palette, { log: true }) as Record<string, unknown>)[1]?.data)).toBe(JSON.stringify(dots[0]?.data));
+  });
+
+  it("leaves out a batch size a stopped bench never measured", () => {
+    const first = result.cases[0] as (typeof result.cases)[number];
+    const stopped = { ...result, interrupted: true, cases: [first, { ...first, batch: 2, variants: [], ratios: [], profiles: [], rounds: 0 }] };
+    expect(measuredCases(stopped).map((c) => c.batch)).toEqual([1]);
+    expect(canScale(stopped)).toBe(false);
+    const option = distributionOption(stopped, palette, { log: true }) as Record<string, unknown>;
+    const axes = option.xAxis as { axisLabel: { customValues?: number[] } }[];
+    expect(axes[1]?.axisLabel.customValues).toEqual([1.5]);
+    expect(seriesOf(option)[1]?.markLine).toBeUndefined();
   });
 
   it("thins the dots of a long run to the cap it is given", () => {
@@ -171,6 +184,8 @@ describe("statistics, ratios and cold costs", () => {
   it("words a ratio the right way round, CI included", () => {
     expect(ratioWords({ ratio: 0.5, ciLow: 0.4, ciHigh: 0.625 })).toEqual({ text: "2.00× faster", ci: "1.60–2.50", faster: true, clear: true });
     expect(ratioWords({ ratio: 1.1, ciLow: 0.9, ciHigh: 1.3 })).toEqual({ text: "1.10× slower", ci: "0.90–1.30", faster: false, clear: false });
+    expect(fmtRange(6.291, 12.31)).toBe("6.29–12.31 ms");
+    expect(fmtRange(0.554, 0.879)).toBe("554–879 µs");
     expect(ratioRows(result).length).toBe(result.cases.reduce((n, c) => n + c.ratios.length, 0));
   });
 

@@ -25,6 +25,7 @@ export const mb = (bytes: number): number => bytes / (1024 * 1024);
 
 export const fmtMs = (v: number): string => {
   if (!Number.isFinite(v)) return "–";
+  if (v === 0) return "0";
   if (v < 0.01) return `${(v * 1000).toFixed(1)} µs`;
   if (v < 1) return `${(v * 1000).toFixed(0)} µs`;
   if (v < 100) return `${v.toFixed(2)} ms`;
@@ -74,7 +75,7 @@ export function variantColor(name: string, palette: BenchPalette, names: readonl
   if (mode === "graph:tfjs") return palette.graph;
   const same = [...new Set(names.filter((n) => modeOf(n) === mode))];
   const step = Math.max(0, same.indexOf(name));
-  if (mode === "graph:ort") return mix(palette.graph, palette.text, Math.min(0.75, 0.38 + 0.17 * step));
+  if (mode === "graph:ort") return mix(palette.graph, palette.text, Math.min(0.8, 0.5 + 0.15 * step));
   return mix(palette.graph, palette.faint, Math.min(0.9, 0.6 + 0.1 * step));
 }
 
@@ -82,6 +83,9 @@ export function variantColor(name: string, palette: BenchPalette, names: readonl
 export function variantNames(result: BenchResult): string[] {
   return [...new Set(result.cases.flatMap((c) => c.variants.map((v) => v.name)))];
 }
+
+/** The batch sizes that measured something (a bench stopped early can end with one that did not). */
+export const measuredCases = (result: BenchResult): BenchCase[] => result.cases.filter((c) => c.variants.length > 0);
 
 export const batchText = (batch: number | null): string => (batch === null ? "model's inputs" : `batch ${batch}`);
 
@@ -130,10 +134,12 @@ export function distributionOption(result: BenchResult, palette: BenchPalette, o
   const names = variantNames(result);
   const n = all.length;
   const boxes = all.map((s) => boxStats(s.variant.samples));
-  const groups = result.cases.map((c, i) => {
-    const first = all.findIndex((s) => s.caseIndex === i);
-    return { batch: c.batch, from: first, to: first + c.variants.length - 1 };
-  });
+  const groups = result.cases
+    .map((c, i) => {
+      const first = all.findIndex((s) => s.caseIndex === i);
+      return { batch: c.batch, from: first, to: first + c.variants.length - 1 };
+    })
+    .filter((g) => g.from >= 0);
   const rotate = n > 10 ? 30 : 0;
   return {
     tooltip: { trigger: "item", confine: true },
@@ -237,7 +243,7 @@ export function scalingRows(result: BenchResult): ScalingRow[] {
 }
 
 /** Whether a scaling chart says anything: at least two batch sizes. */
-export const canScale = (result: BenchResult): boolean => new Set(result.cases.map((c) => c.batch).filter((b) => b !== null)).size >= 2;
+export const canScale = (result: BenchResult): boolean => new Set(measuredCases(result).map((c) => c.batch).filter((b) => b !== null)).size >= 2;
 
 interface ErrorBarApi {
   value(dim: number): number;
@@ -328,8 +334,8 @@ export function memoryOption(c: BenchCase, palette: BenchPalette): ChartOption {
     tooltip: { trigger: "axis", confine: true, axisPointer: { type: "line" }, valueFormatter: (v: unknown) => (typeof v === "number" ? `${v.toFixed(1)} MB` : "–") },
     legend: { top: 0, right: 0, itemWidth: 10, itemHeight: 10, icon: "circle", textStyle: { fontSize: 11 }, data: ordered },
     grid: { left: 8, right: 24, top: 30, bottom: 20, containLabel: true },
-    xAxis: { type: "value", name: "s", nameLocation: "end", nameGap: 6, nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 }, min: 0, max: rows.length ? (rows[rows.length - 1] as RssRow).t : 1 },
-    yAxis: { type: "value", scale: true, name: "RSS MB", nameTextStyle: { fontSize: 10, align: "left" }, axisLabel: { fontSize: 10, formatter: (v: number) => `${v.toFixed(0)}` } },
+    xAxis: { type: "value", name: "s", nameLocation: "end", nameGap: 6, nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 }, min: 0 },
+    yAxis: { type: "value", scale: true, name: "RSS MB", nameTextStyle: { fontSize: 10, align: "left" }, axisLabel: { fontSize: 10, formatter: (v: number) => String(Number(v.toFixed(1))) } },
     series: [
       {
         name: "RSS",
@@ -383,10 +389,23 @@ export interface LibraryMemoryRow extends Row {
   peakBytes: number | null;
   activationPeakBytes: number | null;
   source: string;
+  /** Why a figure is missing, when one is. */
+  note: string | null;
 }
 
 export function libraryMemoryRows(c: BenchCase): LibraryMemoryRow[] {
-  return c.memory.library.map((l) => ({ mode: l.mode, atRestBytes: num(l.atRestBytes), peakBytes: num(l.peakBytes), activationPeakBytes: num(l.activationPeakBytes), source: l.source }));
+  return c.memory.library.map((l) => {
+    const reasons = [l.atRestBytes, l.peakBytes, l.activationPeakBytes].filter(isMissing).map((m) => m.missing);
+    return { mode: l.mode, atRestBytes: num(l.atRestBytes), peakBytes: num(l.peakBytes), activationPeakBytes: num(l.activationPeakBytes), source: l.source, note: reasons.length ? [...new Set(reasons)].join("; ") : null };
+  });
+}
+
+/** A CI as one range in one unit: "6.29–12.31 ms", "554–879 µs". */
+export function fmtRange(lo: number, hi: number): string {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return "–";
+  const micro = hi < 1;
+  const f = (v: number) => (micro ? (v * 1000).toFixed(0) : v < 100 ? v.toFixed(2) : v.toFixed(0));
+  return `${f(lo)}–${f(hi)} ${micro ? "µs" : "ms"}`;
 }
 
 // ---- per-op profiles ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import type { BenchProgress, BenchResult } from "../../../shared/bench";
 import { errorCode } from "../../../shared/client";
 import type { Result } from "../../../shared/contract";
 import type { RunMode } from "../../../shared/run";
+import { measuredCases } from "../lib/bench-charts";
 import { parseBatches, parseThreads, progressFraction } from "../lib/bench-form";
 import { useSessions } from "./sessions";
 import { type CallStatus, useWorkbench } from "./workbench";
@@ -49,6 +50,8 @@ export const useBench = defineStore("bench", () => {
   const status = ref<CallStatus>("idle");
   const callId = ref<string | null>(null);
   const progress = ref<BenchProgress | null>(null);
+  /** Waiting behind another bench (they run one at a time): its place in the queue. */
+  const queued = ref<number | null>(null);
   /** The bar never runs backwards within one bench (a phase's budget can restart). */
   const fraction = ref(0);
   const startedAt = ref<number | null>(null);
@@ -85,15 +88,22 @@ export const useBench = defineStore("bench", () => {
   const error = computed(() => (reply.value && !reply.value.ok ? reply.value.error : null));
   /** Whether the result shown is of the model in the editor now. */
   const sameSource = computed(() => benchedSource.value !== null && benchedSource.value === wb.source);
-  const selectedCase = computed(() => result.value?.cases[Math.min(caseIndex.value, (result.value?.cases.length ?? 1) - 1)] ?? null);
+  /** The batch sizes that measured something: what the memory and profile cards can show. */
+  const cases = computed(() => (result.value ? measuredCases(result.value) : []));
+  const selectedCase = computed(() => cases.value[Math.min(caseIndex.value, cases.value.length - 1)] ?? null);
 
   watch(
     () => wb.client,
     (c) => {
-      c?.on("benchProgress", (data, job) => {
+      if (!c) return;
+      c.on("benchProgress", (data, job) => {
         if (job !== callId.value || status.value !== "running") return;
         progress.value = data;
+        queued.value = null;
         fraction.value = Math.max(fraction.value, progressFraction(data));
+      });
+      c.on("progress", (data, job) => {
+        if (job === callId.value && status.value === "running") queued.value = data.phase === "queued" ? (data.position ?? 1) : null;
       });
     },
     { immediate: true },
@@ -127,6 +137,7 @@ export const useBench = defineStore("bench", () => {
     status.value = "running";
     callId.value = id;
     progress.value = null;
+    queued.value = null;
     fraction.value = 0;
     failure.value = null;
     cancelling.value = false;
@@ -188,6 +199,7 @@ export const useBench = defineStore("bench", () => {
     status,
     callId,
     progress,
+    queued,
     fraction,
     startedAt,
     finishedAt,
@@ -207,6 +219,7 @@ export const useBench = defineStore("bench", () => {
     result,
     error,
     sameSource,
+    cases,
     selectedCase,
     benchSession,
     run,
