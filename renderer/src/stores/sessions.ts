@@ -3,7 +3,7 @@ import { computed, reactive, ref, shallowRef, watch } from "vue";
 import type { Download } from "../../../shared/contract";
 import type { Comparison, RunRecord, RunSummary, SavedRef, SessionDetail, SessionInfo, SourceSnapshot } from "../../../shared/sessions";
 import { download } from "../lib/data-export";
-import { columnFor, defaultSessionName, fullTime, importedFrom, sessionMatches, toRunOutcome, uniqueName } from "../lib/sessions";
+import { columnFor, defaultSessionName, importedFrom, sessionMatches, toRunOutcome, uniqueName } from "../lib/sessions";
 import { useWorkbench } from "./workbench";
 
 /**
@@ -342,7 +342,7 @@ export const useSessions = defineStore("sessions", () => {
       for (const record of records) {
         const column = record.kind === "run" ? columnFor(record.mode ?? (record.outcome.ok ? record.outcome.result.mode : null)) : null;
         if (!column) continue;
-        if (w.restoreResult(column, toRunOutcome(record.outcome), { session: record.sessionName, time: fullTime(record.createdAt), runId: record.id, mode: record.mode, backend: record.backend, seed: record.seed })) shown++;
+        if (w.restoreResult(column, toRunOutcome(record.outcome), { session: record.sessionName, createdAt: record.createdAt, runId: record.id, mode: record.mode, backend: record.backend, seed: record.seed })) shown++;
       }
       if (!shown && lead.kind !== "run") w.say(`Opened the source of ${lead.kind} #${lead.id}; its results are not a run's and stay in the sessions sidebar.`);
       return true;
@@ -354,13 +354,17 @@ export const useSessions = defineStore("sessions", () => {
     }
   }
 
-  /** Opens one saved run, and its partner in the other column (same source, the latest of the other mode) when there is one. */
+  /**
+   * Opens one saved run, and its partner in the other column when there is one: a run of the other
+   * column from the same source (snapshot), the one made closest in time (Run both makes two).
+   */
   async function openRun(run: RunSummary, runs: readonly RunSummary[] = detail.value?.runs ?? []): Promise<boolean> {
     const column = columnFor(run.mode);
+    const source = run.sourceId ?? run.sourceHash;
     const partner =
-      run.kind === "run" && column && run.sourceHash
+      run.kind === "run" && column && source
         ? [...runs]
-            .filter((r) => r.kind === "run" && r.sourceHash === run.sourceHash && columnFor(r.mode) && columnFor(r.mode) !== column && r.id !== run.id)
+            .filter((r) => r.kind === "run" && (r.sourceId ?? r.sourceHash) === source && columnFor(r.mode) && columnFor(r.mode) !== column && r.id !== run.id)
             .sort((a, b) => Math.abs(Date.parse(a.createdAt) - Date.parse(run.createdAt)) - Math.abs(Date.parse(b.createdAt) - Date.parse(run.createdAt)))[0]
         : undefined;
     return openRuns(partner ? [run.id, partner.id] : [run.id]);
@@ -448,21 +452,23 @@ export const useSessions = defineStore("sessions", () => {
     checked.value = checked.value.some((r) => r.id === run.id) ? checked.value.filter((r) => r.id !== run.id) : [...checked.value, run];
   }
 
+  let compareToken = 0;
   async function compareRuns(ids: number[] = checked.value.map((r) => r.id)): Promise<void> {
     if (ids.length < 2) return;
-    Object.assign(compare, { open: true, status: "loading", runIds: ids, failure: null });
+    const token = ++compareToken;
+    Object.assign(compare, { open: true, status: "loading", runIds: [...ids], failure: null });
     try {
       const c = client();
       const [result, records] = await Promise.all([c.call("runsCompare", { runs: ids, onlyDiff: false }), Promise.all(ids.map((id) => c.call("runGet", { run: id })))]);
       const hashes = [...new Set(records.map((r) => r.sourceId).filter((h): h is string => !!h))];
       const snapshots = await Promise.all(hashes.map((hash) => c.call("sourceGet", { hash }).catch(() => null)));
-      if (compare.runIds !== ids) return;
+      if (token !== compareToken) return;
       compare.result = result;
       compare.records = records;
       compare.sources = Object.fromEntries(hashes.map((h, i) => [h, snapshots[i] ?? null]));
       compare.status = "done";
     } catch (error) {
-      if (compare.runIds !== ids) return;
+      if (token !== compareToken) return;
       compare.status = "failed";
       compare.failure = message(error);
     }

@@ -38,8 +38,8 @@ export interface ColumnState {
 
 export interface RestoredFrom {
   session: string;
-  /** When the run was made, local time. */
-  time: string;
+  /** When the run was made (ISO 8601). */
+  createdAt: string;
   runId: number;
 }
 
@@ -222,7 +222,7 @@ export const useWorkbench = defineStore("workbench", () => {
       status: outcome.ok ? "done" : "failed",
       outcome,
       ranWith: { mode, backend: result?.backend.name ?? from.backend ?? "?", repeat: result?.timings.warmRuns ?? 0, seed: result?.seed ?? from.seed ?? 0 },
-      restored: { session: from.session, time: from.time, runId: from.runId },
+      restored: { session: from.session, createdAt: from.createdAt, runId: from.runId },
     } satisfies Partial<ColumnState>);
     return true;
   }
