@@ -136,7 +136,8 @@ export const RunResult = z.object({
   memory: z.object({
     source: z.string(),
     samples: z.number().int(),
-    baselineBytes: z.number(),
+    /** Null where only the peak is known (a bench variant whose rise could not be measured). */
+    baselineBytes: z.number().nullable(),
     peakBytes: z.number().nullable(),
   }),
   logs: z.array(LogEntry),

@@ -59,7 +59,11 @@ export function formatRun(r: RunResult): string {
     `  compile ${ms(r.timings.compileMs)}, construct ${ms(r.timings.constructMs)}, forward ${ms(r.timings.firstForwardMs)} cold` +
       (r.timings.warmForwardMs === null ? "" : `, ${ms(r.timings.warmForwardMs)} warm (median of ${r.timings.warmRuns}${r.timings.p90ForwardMs === null ? "" : `, p90 ${ms(r.timings.p90ForwardMs)}`})`),
   ];
-  if (r.memory.peakBytes !== null) lines.push("memory", `  peak RSS ${bytes(r.memory.peakBytes)} (+${bytes(Math.max(0, r.memory.peakBytes - r.memory.baselineBytes))} while running; ${r.memory.samples} samples)`);
+  const { peakBytes, baselineBytes, samples } = r.memory;
+  if (peakBytes !== null) {
+    const rise = baselineBytes === null ? "" : `+${bytes(Math.max(0, peakBytes - baselineBytes))} while running; `;
+    lines.push("memory", `  peak RSS ${bytes(peakBytes)} (${rise}${samples} samples)`);
+  }
   if (r.graph) lines.push(...formatGraphSummary(r.graph));
   if (r.logs.length) lines.push("logs", ...r.logs.map(logLine));
   lines.push(...formatDiagnostics(r.diagnostics));
