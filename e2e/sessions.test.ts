@@ -203,7 +203,6 @@ describe.skipIf(!chromium)("sessions in the window (tandem serve)", () => {
     await expect.poll(() => runs().count()).toBe(1);
     expect(await runs().first().getByTestId("run-imported").innerText()).toBe("imported");
 
-    page.once("dialog", (dialog) => void dialog.accept()); // nothing to discard, but be safe
     await runs().first().locator("button.open").click();
     await expect.poll(() => page.getByTestId("imported-code").innerText()).toContain("shared-mlp.tandem");
     expect(await page.getByTestId("column-eager").getByTestId("restored").innerText()).toContain("Shared MLP");
@@ -248,6 +247,28 @@ describe.skipIf(!chromium)("sessions in the window (tandem serve)", () => {
     await page.getByTestId("compare-view").locator(".sources").scrollIntoViewIfNeeded();
     await shot("7-dark-compare-diff");
     await page.getByTestId("compare-close").click();
+    expect(problems).toEqual([]);
+  });
+
+  it("makes, deletes and folds away sessions", async () => {
+    await page.getByTestId("session-new").click();
+    await page.getByTestId("session-rename-input").fill("Scratch");
+    await page.getByTestId("session-rename-input").press("Enter");
+    await expect.poll(() => session("Scratch").count()).toBe(1);
+    expect(await page.getByTestId("saving-to").innerText()).toContain("Scratch");
+    expect(await page.getByTestId("session-detail").innerText()).toContain("No runs in this session yet.");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByTestId("session-delete").click();
+    await expect.poll(() => session("Scratch").count()).toBe(0);
+    expect(await page.getByTestId("saving-to").innerText()).toMatch(/Session \d{4}-\d{2}-\d{2}/);
+
+    await sidebar().getByRole("button", { name: "Hide the sessions" }).click();
+    await page.getByTestId("sessions-expand").waitFor();
+    const editorLeft = await page.getByTestId("editor").evaluate((e) => e.getBoundingClientRect().left);
+    expect(editorLeft).toBeLessThan(60);
+    await shot("8-dark-folded");
+    await page.getByTestId("sessions-expand").click();
+    await sidebar().waitFor();
     expect(problems).toEqual([]);
   });
 });
