@@ -121,6 +121,7 @@ describe.skipIf(!chromium)("the workbench in a browser (tandem serve)", () => {
   it("exports ONNX that onnxruntime loads", async () => {
     const target = path.join(outDir, "resnet_cnn.onnx");
     await page.getByTestId("open-export").click();
+    await page.getByTestId("export-to-path").check();
     await page.getByTestId("export-path").fill(target);
     await page.getByTestId("export-run").click();
     await page.getByTestId("export-result").waitFor({ timeout: 120_000 });
@@ -136,6 +137,28 @@ describe.skipIf(!chromium)("the workbench in a browser (tandem serve)", () => {
     expect(session.inputNames).toEqual(["x"]);
     const input = new ort.Tensor("float32", new Float32Array(2 * 3 * 32 * 32).fill(0.5), [2, 3, 32, 32]);
     const out = await session.run({ x: input });
+    expect(Object.values(out)[0]?.dims).toEqual([2, 10]);
+    await page.keyboard.press("Escape");
+  });
+
+  it("exports a quantized model as a browser download that onnxruntime loads", async () => {
+    await page.getByTestId("open-export").click();
+    await page.getByTestId("export-to-download").check();
+    await page.getByTestId("export-quantize").check();
+    const download = page.waitForEvent("download", { timeout: 120_000 });
+    await page.getByTestId("export-run").click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.onnx$/);
+    await page.getByTestId("export-quantized").waitFor();
+    // The CNN's convolutions stay float: its one Linear is the matmul that gets int8 weights.
+    expect(await page.getByTestId("export-quantized").innerText()).toMatch(/^1 matmul on int8 weights/);
+    expect(await page.getByTestId("export-verdict").innerText()).toBe("within");
+    expect(await page.getByTestId("export-downloaded").innerText()).toBe(file.suggestedFilename());
+    await shot("5b-export-quantized");
+
+    const ort = await import("onnxruntime-node");
+    const session = await ort.InferenceSession.create(readFileSync(await file.path() as string));
+    const out = await session.run({ x: new ort.Tensor("float32", new Float32Array(2 * 3 * 32 * 32).fill(0.5), [2, 3, 32, 32]) });
     expect(Object.values(out)[0]?.dims).toEqual([2, 10]);
     await page.keyboard.press("Escape");
   });

@@ -2,11 +2,11 @@ import { defineStore } from "pinia";
 import { computed, reactive, ref, shallowRef } from "vue";
 import type { BackendInfo, BackendName } from "../../../shared/backends";
 import { type TandemClient, errorCode } from "../../../shared/client";
-import type { Progress, Result } from "../../../shared/contract";
+import type { Download, Progress, Result } from "../../../shared/contract";
 import type { LogEntry, RunMode, RunOutcome, SourceLocation } from "../../../shared/run";
 import { EXAMPLES, type Example } from "../examples";
 import { type Problem, fromDiagnostic, fromError, fromOutcome, mergeProblems } from "../lib/problems";
-import { useSessions } from "./sessions";
+import { fetchDownload, useSessions } from "./sessions";
 
 /**
  * The window's state and what the user can do, in one Pinia store: the model being edited, the two
@@ -56,9 +56,13 @@ export type GraphResult = Result<"graph">;
 export type ExportResult = Result<"export">;
 
 export interface ExportSettings {
+  /** A browser download of the file the engine keeps, or a path on the engine's machine. */
+  destination: "download" | "path";
   path: string;
   opset: number;
   dynamicBatch: boolean;
+  /** int8 weights, activations quantized per call (onnxruntime's quantize_dynamic). */
+  quantize: boolean;
 }
 
 const emptyColumn = (id: ColumnId): ColumnState => ({
@@ -126,7 +130,9 @@ export const useWorkbench = defineStore("workbench", () => {
     callId: null as string | null,
     result: null as ExportResult | null,
     failure: null as string | null,
-    settings: { path: "", opset: 17, dynamicBatch: true } as ExportSettings,
+    settings: { destination: "download", path: "", opset: 17, dynamicBatch: true, quantize: false } as ExportSettings,
+    /** Handing the file to the browser failed (the export itself stands). */
+    downloadError: null as string | null,
   });
 
   const checkProblems = ref<Problem[]>([]);
@@ -165,6 +171,7 @@ export const useWorkbench = defineStore("workbench", () => {
       else if (command.command === "saveAs") void save(true);
       else if (command.command === "exportOnnx") {
         exportState.settings.path = command.path;
+        exportState.settings.destination = "path";
         exportState.open = true;
         void runExport();
       }
@@ -173,6 +180,8 @@ export const useWorkbench = defineStore("workbench", () => {
       (h) => {
         hello.value = h;
         connection.value = "connected";
+        // The desktop app writes where its Save dialog says; a browser downloads.
+        if (h.files) exportState.settings.destination = "path";
         c.backends().then(
           (list) => (backends.value = list),
           (error: unknown) => say(`could not list the backends: ${message(error)}`, "error"),
@@ -327,21 +336,32 @@ export const useWorkbench = defineStore("workbench", () => {
     }
   }
 
+  /** Hands an exported file to the browser; the engine keeps it, so the dialog can offer it again. */
+  async function downloadExport(file: Download): Promise<void> {
+    exportState.downloadError = null;
+    try {
+      await fetchDownload(file);
+    } catch (error) {
+      exportState.downloadError = message(error);
+    }
+  }
+
   async function runExport(): Promise<void> {
     const c = client.value;
     if (!c || exportState.status === "running") return;
     const sessions = useSessions();
     if (sessions.needsTrust && (!(await sessions.ensureTrusted()) || (exportState.status as CallStatus) === "running")) return;
     const callId = c.nextId();
-    Object.assign(exportState, { status: "running", callId, failure: null, result: null });
+    Object.assign(exportState, { status: "running", callId, failure: null, result: null, downloadError: null });
     try {
-      const { path, opset, dynamicBatch } = exportState.settings;
+      const { destination, path, opset, dynamicBatch, quantize } = exportState.settings;
       const result = await c.export(
         {
           model: model(),
-          path: path.trim() || `tandem-exports/${stem.value}.onnx`,
+          ...(destination === "path" ? { path: path.trim() || `tandem-exports/${stem.value}.onnx` } : {}),
           opset,
           dynamicBatch,
+          quantize: quantize ? "dynamic-int8" : "none",
           backend: settings.graphBackend,
           seed: settings.seed,
           timeoutMs: Math.max(60_000, Math.round(settings.timeoutS * 1000)),
@@ -352,6 +372,7 @@ export const useWorkbench = defineStore("workbench", () => {
       sessions.noteSaved(result);
       exportState.result = result;
       exportState.status = result.ok ? "done" : "failed";
+      if (result.ok && result.download) await downloadExport(result.download);
     } catch (error) {
       const cancelled = errorCode(error) === "cancelled";
       exportState.status = cancelled ? "cancelled" : "failed";
@@ -429,6 +450,7 @@ export const useWorkbench = defineStore("workbench", () => {
     columns,
     graphView,
     exportState,
+    downloadExport,
     problems,
     busy,
     reveal,
