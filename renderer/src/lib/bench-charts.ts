@@ -143,7 +143,7 @@ export function distributionOption(result: BenchResult, palette: BenchPalette, o
   const rotate = n > 10 ? 30 : 0;
   return {
     tooltip: { trigger: "item", confine: true },
-    legend: { top: 0, right: 0, itemWidth: 10, itemHeight: 10, icon: "circle", textStyle: { fontSize: 11 }, data: names },
+    legend: { top: 0, right: 0, itemWidth: 10, itemHeight: 10, icon: "circle", textStyle: { fontSize: 11, color: palette.text }, itemStyle: { opacity: 1 }, data: names },
     grid: { left: 8, right: 16, top: 30, bottom: 26, containLabel: true },
     xAxis: [
       { type: "category", data: all.map((s) => variantLabel(s.variant.name)), axisTick: { show: false }, axisLabel: { interval: 0, fontSize: 11, rotate } },
@@ -174,6 +174,8 @@ export function distributionOption(result: BenchResult, palette: BenchPalette, o
         type: "boxplot",
         xAxisIndex: 0,
         boxWidth: [8, 36],
+        // Over the dots, so that the quartiles and the median stay visible in a dense cloud.
+        z: 4,
         data: boxes.map((b, i) => {
           const color = variantColor(all[i]?.variant.name ?? "", palette, names);
           return { value: b ? [b.low, b.q1, b.median, b.q3, b.high] : ["-", "-", "-", "-", "-"], itemStyle: { color: alpha(color, 0.14), borderColor: color, borderWidth: 1.5 } };
@@ -273,7 +275,7 @@ export function scalingOption(rows: readonly ScalingRow[], palette: BenchPalette
   const y = (r: ScalingRow, v: number) => (options.perItem ? v / r.batch : v);
   return {
     tooltip: { trigger: "axis", confine: true, valueFormatter: (v: unknown) => (typeof v === "number" ? fmtMs(v) : "–") },
-    legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: names },
+    legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11, color: palette.text }, itemStyle: { opacity: 1 }, data: names },
     grid: { left: 8, right: 24, top: 30, bottom: 20, containLabel: true },
     xAxis: {
       type: "log",
@@ -332,7 +334,7 @@ export function memoryOption(c: BenchCase, palette: BenchPalette): ChartOption {
   const peak = rows.reduce<RssRow | null>((best, r) => (best === null || r.bytes > best.bytes ? r : best), null);
   return {
     tooltip: { trigger: "axis", confine: true, axisPointer: { type: "line" }, valueFormatter: (v: unknown) => (typeof v === "number" ? `${v.toFixed(1)} MB` : "–") },
-    legend: { top: 0, right: 0, itemWidth: 10, itemHeight: 10, icon: "circle", textStyle: { fontSize: 11 }, data: ordered },
+    legend: { top: 0, right: 0, itemWidth: 10, itemHeight: 10, icon: "circle", textStyle: { fontSize: 11, color: palette.text }, itemStyle: { opacity: 1 }, data: ordered },
     grid: { left: 8, right: 24, top: 30, bottom: 20, containLabel: true },
     xAxis: { type: "value", name: "s", nameLocation: "end", nameGap: 6, nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 }, min: 0 },
     yAxis: { type: "value", scale: true, name: "RSS MB", nameTextStyle: { fontSize: 10, align: "left" }, axisLabel: { fontSize: 10, formatter: (v: number) => String(Number(v.toFixed(1))) } },
@@ -502,7 +504,7 @@ export function profileOption(table: ProfileTable, palette: BenchPalette, measur
   const fmt = (v: number) => (measure === "ms" ? fmtMs(v) : `${v.toFixed(1)} %`);
   return {
     tooltip: { trigger: "axis", confine: true, axisPointer: { type: "shadow" }, valueFormatter: (v: unknown) => (typeof v === "number" ? fmt(v) : "not in this profile") },
-    legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11 }, data: table.variants },
+    legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11, color: palette.text }, itemStyle: { opacity: 1 }, data: table.variants },
     grid: { left: 8, right: 24, top: 30, bottom: 20, containLabel: true },
     xAxis: { type: "value", name: measure === "ms" ? "ms per forward" : "% of the profiled forward", nameLocation: "middle", nameGap: 22, nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10, formatter: (v: number) => fmt(v) } },
     yAxis: { type: "category", inverse: true, data: table.keys, axisTick: { show: false }, axisLabel: { fontSize: 11, fontFamily: "monospace", width: 170, overflow: "truncate" } },
