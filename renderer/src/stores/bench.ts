@@ -144,8 +144,7 @@ export const useBench = defineStore("bench", () => {
     startedAt.value = performance.now();
     finishedAt.value = null;
     try {
-      const answer = await c.call(
-        "bench",
+      const answer = await c.bench(
         {
           model: { source, filename: wb.filename.trim() || "model.ts" },
           modes: modes.value,
