@@ -9,15 +9,15 @@ import type {
   RunRecord,
   RunSummary,
   SavedOutcome,
-  SavedProvenance,
   SessionDetail,
   SessionInfo,
   SourceSnapshot,
 } from "../../shared/sessions";
-import { provenance } from "../worker/provenance";
-import { type GitInfo, tandemGit } from "./git";
+import type { GitInfo } from "./git";
 import { defaultDbPath } from "./home";
 import { migrate } from "./migrations";
+import { type SessionRow, fromValues, now, summarize, toSavedOutcome, toSession, toSummary } from "./rows";
+import { prepare } from "./statements";
 import { hashSources, type Sources } from "./snapshot";
 
 /** A request the store cannot honour because of what it was asked (unknown id, taken name): exit 1. */
@@ -59,222 +59,6 @@ export interface RunInsert {
   sources: Sources | null;
   origin: string;
   request?: SaveOptions["request"];
-}
-
-interface SessionRow {
-  id: number;
-  name: string;
-  notes: string;
-  created_at: string;
-  updated_at: string;
-  run_count: number;
-  last_run_at: string | null;
-}
-
-interface RunRow {
-  id: number;
-  uuid: string;
-  session_id: number;
-  created_at: string;
-  kind: RunKind;
-  model_file: string;
-  source_hash: string | null;
-  source_id: string | null;
-  mode: string | null;
-  backend: string | null;
-  backend_version: string | null;
-  seed: number | null;
-  status: "ok" | "error";
-  error_kind: string | null;
-  error_message: string | null;
-  cold_ms: number | null;
-  warm_ms: number | null;
-  peak_memory_bytes: number | null;
-  tandem_version: string | null;
-  git_commit: string | null;
-  origin: string;
-}
-
-const SUMMARY_COLUMNS = `r.id, r.uuid, r.session_id, r.created_at, r.kind, r.model_file, r.source_hash, r.source_id, r.mode,
-  r.backend, r.backend_version, r.seed, r.status, r.error_kind, r.error_message, r.cold_ms, r.warm_ms,
-  r.peak_memory_bytes, r.tandem_version, r.git_commit, r.origin`;
-
-// Both subqueries are answered from the runs_by_session index (the last run is the one with the highest id).
-const SESSION_COLUMNS = `s.id, s.name, s.notes, s.created_at, s.updated_at,
-  (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id) AS run_count,
-  (SELECT r.created_at FROM runs r WHERE r.session_id = s.id ORDER BY r.id DESC LIMIT 1) AS last_run_at`;
-
-const now = (): string => new Date().toISOString();
-
-function toSession(row: SessionRow): SessionInfo {
-  return {
-    id: row.id,
-    name: row.name,
-    notes: row.notes,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    runCount: row.run_count,
-    lastRunAt: row.last_run_at,
-  };
-}
-
-/** A run row as an array, in SUMMARY_COLUMNS order. */
-type RunRowValues = [number, string, number, string, RunKind, string, string | null, string | null, string | null, string | null, string | null, number | null, "ok" | "error", string | null, string | null, number | null, number | null, number | null, string | null, string | null, string];
-
-function fromValues(v: RunRowValues): RunSummary {
-  return {
-    id: v[0],
-    uuid: v[1],
-    sessionId: v[2],
-    createdAt: v[3],
-    kind: v[4],
-    modelFile: v[5],
-    sourceHash: v[6],
-    sourceId: v[7],
-    mode: v[8],
-    backend: v[9],
-    backendVersion: v[10],
-    seed: v[11],
-    status: v[12],
-    errorKind: v[13],
-    errorMessage: v[14],
-    coldMs: v[15],
-    warmMs: v[16],
-    peakMemoryBytes: v[17],
-    tandemVersion: v[18],
-    gitCommit: v[19],
-    origin: v[20],
-  };
-}
-
-function toSummary(row: RunRow): RunSummary {
-  return {
-    id: row.id,
-    uuid: row.uuid,
-    sessionId: row.session_id,
-    createdAt: row.created_at,
-    kind: row.kind,
-    modelFile: row.model_file,
-    sourceHash: row.source_hash,
-    sourceId: row.source_id,
-    mode: row.mode,
-    backend: row.backend,
-    backendVersion: row.backend_version,
-    seed: row.seed,
-    status: row.status,
-    errorKind: row.error_kind,
-    errorMessage: row.error_message,
-    coldMs: row.cold_ms,
-    warmMs: row.warm_ms,
-    peakMemoryBytes: row.peak_memory_bytes,
-    tandemVersion: row.tandem_version,
-    gitCommit: row.git_commit,
-    origin: row.origin,
-  };
-}
-
-/** Peak memory, for results that measure it (`memory.peakBytes`); today's RunResult does not. */
-function peakMemory(result: object): number | null {
-  const memory = (result as { memory?: { peakBytes?: unknown } }).memory;
-  return typeof memory?.peakBytes === "number" ? memory.peakBytes : null;
-}
-
-/** The columns a listing shows, read out of the saved outcome. */
-function summarize(outcome: SavedOutcome, request: SaveOptions["request"]) {
-  if (outcome.ok) {
-    const r = outcome.result;
-    return {
-      source_hash: r.sourceHash,
-      mode: r.mode,
-      backend: r.backend.name,
-      backend_version: r.backend.version,
-      seed: r.seed,
-      status: "ok",
-      error_kind: null,
-      error_message: null,
-      cold_ms: r.timings.firstForwardMs,
-      warm_ms: r.timings.warmForwardMs,
-      peak_memory_bytes: peakMemory(r),
-      tandem_version: r.provenance.tandemVersion,
-      git_commit: r.provenance.gitCommit,
-    };
-  }
-  return {
-    source_hash: null,
-    mode: request?.mode ?? null,
-    backend: request?.backend ?? null,
-    backend_version: null,
-    seed: request?.seed ?? null,
-    status: "error",
-    error_kind: outcome.error.kind,
-    error_message: outcome.error.message,
-    cold_ms: null,
-    warm_ms: null,
-    peak_memory_bytes: null,
-    tandem_version: outcome.provenance.tandemVersion,
-    git_commit: outcome.provenance.gitCommit,
-  };
-}
-
-/** The outcome in its saved form: provenance completed with the git commit, for failures too. */
-export function toSavedOutcome(outcome: RunOutcome, git: GitInfo = tandemGit()): SavedOutcome {
-  const extra = { gitCommit: git.commit, gitDirty: git.dirty };
-  if (outcome.ok) return { ...outcome, result: { ...outcome.result, provenance: { ...outcome.result.provenance, ...extra } } };
-  const saved: SavedProvenance = { ...provenance(), ...extra };
-  return { ...outcome, provenance: saved };
-}
-
-/** Every statement the store runs, prepared once per connection. */
-function prepare(db: Database.Database) {
-  return {
-    sessionById: db.prepare<[number], SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = ?`),
-    sessionByName: db.prepare<[string], SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.name = ?`),
-    sessions: db.prepare<[], SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions s ORDER BY s.updated_at DESC, s.id DESC`),
-    insertSession: db.prepare<[string, string, string]>(
-      "INSERT INTO sessions (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
-    ),
-    touchSession: db.prepare<[string, number]>("UPDATE sessions SET updated_at = ? WHERE id = ?"),
-    renameSession: db.prepare<[string, string, number]>("UPDATE sessions SET name = ?, updated_at = ? WHERE id = ?"),
-    setNotes: db.prepare<[string, string, number]>("UPDATE sessions SET notes = ?, updated_at = ? WHERE id = ?"),
-    deleteSession: db.prepare<[number]>("DELETE FROM sessions WHERE id = ?"),
-    insertSource: db.prepare<[string, string, string, string, string]>(
-      "INSERT INTO sources (hash, entry, files, origin, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING",
-    ),
-    source: db.prepare<[string], { hash: string; entry: string; files: string; origin: string }>(
-      "SELECT hash, entry, files, origin FROM sources WHERE hash = ?",
-    ),
-    deleteOrphanSources: db.prepare("DELETE FROM sources WHERE NOT EXISTS (SELECT 1 FROM runs WHERE runs.source_id = sources.hash)"),
-    insertRun: db.prepare(
-      `INSERT INTO runs (uuid, session_id, created_at, kind, model_file, source_hash, source_id, mode, backend,
-         backend_version, seed, status, error_kind, error_message, cold_ms, warm_ms, peak_memory_bytes,
-         tandem_version, git_commit, origin, outcome)
-       VALUES (@uuid, @session_id, @created_at, @kind, @model_file, @source_hash, @source_id, @mode, @backend,
-         @backend_version, @seed, @status, @error_kind, @error_message, @cold_ms, @warm_ms, @peak_memory_bytes,
-         @tandem_version, @git_commit, @origin, @outcome)`,
-    ),
-    runIdByUuid: db.prepare<[string], { id: number }>("SELECT id FROM runs WHERE uuid = ?"),
-    run: db.prepare<[number], RunRow & { outcome: string; session_name: string }>(
-      `SELECT ${SUMMARY_COLUMNS}, r.outcome, s.name AS session_name FROM runs r JOIN sessions s ON s.id = r.session_id WHERE r.id = ?`,
-    ),
-    // Listings fetch rows as arrays: better-sqlite3 builds them about twice as fast as objects.
-    runsOfSession: db.prepare<[number], RunRowValues>(`SELECT ${SUMMARY_COLUMNS} FROM runs r WHERE r.session_id = ? ORDER BY r.id`).raw(),
-    runs: db.prepare<[number, number], RunRowValues>(`SELECT ${SUMMARY_COLUMNS} FROM runs r ORDER BY r.id DESC LIMIT ? OFFSET ?`).raw(),
-    artifactsOfRun: db.prepare<[number], { name: string; hash: string; path: string; bytes: number; media_type: string }>(
-      `SELECT ra.name, a.hash, a.path, a.bytes, a.media_type FROM run_artifacts ra JOIN artifacts a ON a.hash = ra.artifact_hash
-       WHERE ra.run_id = ? ORDER BY ra.name`,
-    ),
-    artifact: db.prepare<[string], { hash: string }>("SELECT hash FROM artifacts WHERE hash = ?"),
-    insertArtifact: db.prepare<[string, string, number, string, string]>(
-      "INSERT INTO artifacts (hash, path, bytes, media_type, created_at) VALUES (?, ?, ?, ?, ?)",
-    ),
-    linkArtifact: db.prepare<[number, string, string]>(
-      "INSERT INTO run_artifacts (run_id, name, artifact_hash) VALUES (?, ?, ?) ON CONFLICT(run_id, name) DO UPDATE SET artifact_hash = excluded.artifact_hash",
-    ),
-    orphanArtifacts: db.prepare<[], { hash: string; path: string }>(
-      "SELECT hash, path FROM artifacts WHERE NOT EXISTS (SELECT 1 FROM run_artifacts ra WHERE ra.artifact_hash = artifacts.hash)",
-    ),
-    deleteArtifact: db.prepare<[string]>("DELETE FROM artifacts WHERE hash = ?"),
-  };
 }
 
 /**
@@ -547,3 +331,5 @@ function writeFileDurably(file: string, bytes: Uint8Array): void {
 export function openStore(file: string = defaultDbPath()): Store {
   return new Store(path.resolve(file));
 }
+
+export { toSavedOutcome };
