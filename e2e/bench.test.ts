@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRenderer } from "../renderer/build.mjs";
-import { type Browser, chromiumPath, launch } from "./browser";
-import { ROOT, type Serving, startServe } from "./serve";
+import type { Browser } from "./browser";
+import type { Serving } from "./serve";
+import { SHOTS, chromiumOrWarn, openWorkbench } from "./workbench-page";
 
 /**
  * The Bench tab end to end: `tandem serve`, the CNN example benched (eager and graph:ort, batch
@@ -13,29 +13,16 @@ import { ROOT, type Serving, startServe } from "./serve";
  * e2e/screenshots/bench-*.png: look at them after a change to the tab.
  */
 
-const chromium = chromiumPath() ?? "";
-if (!chromium) console.warn("e2e: skipped: no Chromium (apt-get install chromium, or set TANDEM_CHROMIUM)");
-
-const SHOTS = path.join(ROOT, "e2e/screenshots");
+const chromium = chromiumOrWarn();
 
 describe.skipIf(!chromium)("the Bench tab in a browser (tandem serve)", () => {
   let serving: Serving;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await buildRenderer({ ifStale: true, quiet: true });
-    serving = await startServe();
-    browser = await launch(chromium);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().includes("inline style")) problems.push(`console: ${message.text()}`);
-    });
-    await page.goto(serving.url);
-    await page.getByTestId("connection").filter({ hasText: "worker" }).waitFor({ timeout: 30_000 });
+    ({ serving, browser, page, problems } = await openWorkbench(chromium));
     await page.locator(".monaco-editor .view-line").first().waitFor();
     await page.getByTestId("examples").selectOption("resnet_cnn");
   }, 240_000);

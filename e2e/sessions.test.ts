@@ -1,13 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildRenderer } from "../renderer/build.mjs";
-import { type Browser, chromiumPath, launch } from "./browser";
-import { ROOT, type Serving, startServe } from "./serve";
+import type { Browser } from "./browser";
+import { ROOT, type Serving } from "./serve";
+import { SHOTS, chromiumOrWarn, openWorkbench, waitForEngine, waitForRuns as columnsDone } from "./workbench-page";
 
 /**
  * Sessions in the window, as a person uses them: every run saved to today's session, the session
@@ -17,36 +17,23 @@ import { ROOT, type Serving, startServe } from "./serve";
  * Screenshots go to e2e/screenshots/sessions-*.png (not committed).
  */
 
-const chromium = chromiumPath() ?? "";
-if (!chromium) console.warn("e2e: skipped: no Chromium (apt-get install chromium, or set TANDEM_CHROMIUM)");
-
-const SHOTS = path.join(ROOT, "e2e/screenshots");
+const chromium = chromiumOrWarn();
 const run = promisify(execFile);
 
 describe.skipIf(!chromium)("sessions in the window (tandem serve)", () => {
   let serving: Serving;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
   const work = mkdtempSync(path.join(os.tmpdir(), "tandem-e2e-sessions-"));
   /** A bundle made on "another machine": its own TANDEM_HOME, by the CLI. */
   const bundle = path.join(work, "shared-mlp.tandem");
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await buildRenderer({ ifStale: true, quiet: true });
     const elsewhere = { ...process.env, TANDEM_HOME: path.join(work, "elsewhere") };
     await run(process.execPath, ["bin/tandem.mjs", "run", "assets/examples/mlp.ts", "--session", "Shared MLP", "--repeat", "5"], { cwd: ROOT, env: elsewhere });
     await run(process.execPath, ["bin/tandem.mjs", "sessions", "export", "Shared MLP", "-o", bundle], { cwd: ROOT, env: elsewhere });
-    serving = await startServe();
-    browser = await launch(chromium);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().includes("inline style")) problems.push(`console: ${message.text()}`);
-    });
-    await page.goto(serving.url);
-    await connected();
+    ({ serving, browser, page, problems } = await openWorkbench(chromium));
   }, 300_000);
 
   // A failed step leaves a picture of the window behind.
@@ -60,22 +47,13 @@ describe.skipIf(!chromium)("sessions in the window (tandem serve)", () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const connected = () => page.getByTestId("connection").filter({ hasText: "worker" }).waitFor({ timeout: 30_000 });
+  const connected = () => waitForEngine(page);
   const text = async () => (await page.locator('[data-testid="editor"] .view-lines').innerText()).replaceAll("\u00a0", " ");
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `sessions-${name}.png`) });
   const sidebar = () => page.getByTestId("sessions");
   const session = (name: string) => sidebar().locator(`[data-testid="session-item"][data-name="${name}"]`);
   const runs = () => page.getByTestId("session-runs").getByTestId("session-run");
-  async function waitForRuns(): Promise<void> {
-    await page.waitForFunction(
-      () => ["eager", "graph"].every((id) => {
-        const status = document.querySelector(`[data-testid="column-${id}"]`)?.getAttribute("data-status");
-        return status !== "running" && status !== "idle";
-      }),
-      null,
-      { timeout: 150_000 },
-    );
-  }
+  const waitForRuns = () => columnsDone(page);
   /** Replaces text in the editor as a person would: find it (Ctrl+F selects the match), type over it. */
   async function replaceInEditor(from: string, to: string): Promise<void> {
     await page.locator('[data-testid="editor"] .view-lines').click();

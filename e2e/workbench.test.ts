@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRenderer } from "../renderer/build.mjs";
-import { type Browser, chromiumPath, launch } from "./browser";
-import { ROOT, type Serving, startServe } from "./serve";
+import type { Browser } from "./browser";
+import { ROOT, type Serving } from "./serve";
+import { SHOTS, chromiumOrWarn, openWorkbench, waitForRuns as columnsDone } from "./workbench-page";
 
 /**
  * The window end to end, as a person uses it: `tandem serve`, the printed URL in headless Chromium,
@@ -13,32 +13,18 @@ import { ROOT, type Serving, startServe } from "./serve";
  * Screenshots go to e2e/screenshots/ (not committed): look at them after a change to the window.
  */
 
-const chromium = chromiumPath() ?? "";
-if (!chromium) console.warn("e2e: skipped: no Chromium (apt-get install chromium, or set TANDEM_CHROMIUM)");
-
-const SHOTS = path.join(ROOT, "e2e/screenshots");
+const chromium = chromiumOrWarn();
 const CNN = "assets/examples/resnet_cnn.ts";
 
 describe.skipIf(!chromium)("the workbench in a browser (tandem serve)", () => {
   let serving: Serving;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
   const outDir = mkdtempSync(path.join(os.tmpdir(), "tandem-e2e-out-"));
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await buildRenderer({ ifStale: true, quiet: true });
-    serving = await startServe();
-    browser = await launch(chromium);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      // Monaco's HTML carries style attributes, which the policy blocks (the window re-applies them).
-      if (message.type() === "error" && !message.text().includes("inline style")) problems.push(`console: ${message.text()}`);
-    });
-    await page.goto(serving.url);
-    await page.getByTestId("connection").filter({ hasText: "worker" }).waitFor({ timeout: 30_000 });
+    ({ serving, browser, page, problems } = await openWorkbench(chromium));
   }, 240_000);
 
   afterAll(async () => {
@@ -51,16 +37,7 @@ describe.skipIf(!chromium)("the workbench in a browser (tandem serve)", () => {
   const text = async () => (await page.locator(".monaco-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   const columnStatus = (id: string) => page.getByTestId(`column-${id}`).getAttribute("data-status");
-  async function waitForRuns(): Promise<void> {
-    await page.waitForFunction(
-      () => ["eager", "graph"].every((id) => {
-        const status = document.querySelector(`[data-testid="column-${id}"]`)?.getAttribute("data-status");
-        return status !== "running" && status !== "idle";
-      }),
-      null,
-      { timeout: 150_000 },
-    );
-  }
+  const waitForRuns = () => columnsDone(page);
 
   it("takes the token out of the address bar and loads the editor with the tandem types", async () => {
     expect(page.url()).not.toContain("token=");

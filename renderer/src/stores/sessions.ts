@@ -1,10 +1,12 @@
 import { defineStore } from "pinia";
 import { computed, reactive, ref, shallowRef, watch } from "vue";
-import type { Download } from "../../../shared/contract";
 import type { Comparison, RunRecord, RunSummary, SavedRef, SessionDetail, SessionInfo, SourceSnapshot } from "../../../shared/sessions";
-import { download } from "../lib/data-export";
 import { columnFor, defaultSessionName, importedFrom, sessionMatches, toRunOutcome, uniqueName } from "../lib/sessions";
+import { readLocal, writeLocal } from "../lib/local";
+import { fetchDownload, uploadFile } from "../lib/transfers";
+import { importedCodeGuard } from "./imported-code";
 import { useWorkbench } from "./workbench";
+
 
 /**
  * Saved sessions as the window sees them: which session new runs go to, the sidebar's list and the
@@ -15,66 +17,14 @@ import { useWorkbench } from "./workbench";
  * Other stores save into `currentName` (pass it as `session` to run, export and bench), hand each
  * reply to `noteSaved`, and call `ensureTrusted()` before running anything (see below).
  *
- * Imported code: when the editor's source is opened from a run imported from a bundle (origin
- * "imported-from <file>"), `imported` is set. The next run of any kind asks first, once per imported
- * source (its snapshot hash, remembered in localStorage). Edits keep the flag: code from elsewhere
- * with a line changed is still mostly code from elsewhere. Loading another model (an example, New,
- * Open, a local run's source) clears it.
+ * Imported code: see imported-code.ts.
  */
 
 const CURRENT_KEY = "tandem.session";
-const TRUSTED_KEY = "tandem.trustedSources";
-const TRUSTED_MAX = 200;
-
-export interface ImportedCode {
-  /** The bundle's file name, as the run's origin says. */
-  bundle: string;
-  /** The imported source snapshot's hash: what "run it anyway" is remembered by. */
-  hash: string;
-  runId: number;
-  session: string;
-}
 
 export type LoadStatus = "idle" | "loading" | "done" | "failed";
 
-const readLocal = (key: string): string | null => {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-};
-const writeLocal = (key: string, value: string) => {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // storage full or off: the session is then forgotten on reload, nothing else
-  }
-};
-
 const message = (error: unknown) => (error instanceof Error ? error.message.replace(/^\[[a-z-]+\] /, "") : String(error));
-
-/** Fetches a file the engine offers (GET download/<id>, same origin and cookie) and hands it to the browser. */
-export async function fetchDownload(file: Download): Promise<void> {
-  const response = await fetch(`download/${encodeURIComponent(file.id)}`, { credentials: "same-origin", cache: "no-store" });
-  if (!response.ok) throw new Error(`the engine answered ${response.status}: ${(await response.text()).trim().slice(0, 200)}`);
-  download(file.name, await response.blob(), file.mediaType);
-}
-
-/** Sends a file to the engine (POST upload, same origin and cookie); resolves with the id it answers. */
-export async function uploadFile(file: File): Promise<string> {
-  const response = await fetch(`upload?name=${encodeURIComponent(file.name)}`, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/octet-stream" },
-    body: file,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`the engine answered ${response.status}: ${text.trim().slice(0, 200)}`);
-  const id = (JSON.parse(text) as { id?: unknown }).id;
-  if (typeof id !== "string" || !id) throw new Error("the engine's answer to the upload has no id");
-  return id;
-}
 
 export const useSessions = defineStore("sessions", () => {
   /** The session new runs are saved into: the last one used, else today's (created by the first run). */
@@ -384,57 +334,7 @@ export const useSessions = defineStore("sessions", () => {
     return openRun(latest, session.runs);
   }
 
-  // ---- code from elsewhere -----------------------------------------------------------------------
-
-  const imported = ref<ImportedCode | null>(null);
-  const trusted = ref<string[]>(
-    (() => {
-      try {
-        const parsed: unknown = JSON.parse(readLocal(TRUSTED_KEY) ?? "[]");
-        return Array.isArray(parsed) ? parsed.filter((h): h is string => typeof h === "string") : [];
-      } catch {
-        return [];
-      }
-    })(),
-  );
-  /** The question on screen, while one is asked. */
-  const trustPrompt = ref<{ bundle: string; session: string; runId: number } | null>(null);
-  let answer: ((ok: boolean) => void) | null = null;
-  let asking: Promise<boolean> | null = null;
-
-  /** Whether the next run must ask first. */
-  const needsTrust = computed(() => !!imported.value && !trusted.value.includes(imported.value.hash));
-
-  /**
-   * Resolves true when running the editor's model may go ahead: at once for local code, else once
-   * the user said Run in the dialog (false on Cancel). Callers at the same moment share one question.
-   */
-  function ensureTrusted(): Promise<boolean> {
-    const code = imported.value;
-    if (!code || trusted.value.includes(code.hash)) return Promise.resolve(true);
-    if (asking) return asking;
-    trustPrompt.value = { bundle: code.bundle, session: code.session, runId: code.runId };
-    asking = new Promise<boolean>((resolve) => (answer = resolve)).then((ok) => {
-      if (ok) {
-        trusted.value = [code.hash, ...trusted.value.filter((h) => h !== code.hash)].slice(0, TRUSTED_MAX);
-        writeLocal(TRUSTED_KEY, JSON.stringify(trusted.value));
-      }
-      trustPrompt.value = null;
-      asking = null;
-      answer = null;
-      return ok;
-    });
-    return asking;
-  }
-
-  function answerTrust(ok: boolean): void {
-    answer?.(ok);
-  }
-
-  /** The editor got another model (example, New, Open): whatever came from a bundle is gone. */
-  function sourceReplaced(): void {
-    imported.value = null;
-  }
+  const { imported, needsTrust, trustPrompt, ensureTrusted, answerTrust, sourceReplaced } = importedCodeGuard();
 
   // ---- compare -----------------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ import type { Download, Progress, Result } from "../../../shared/contract";
 import type { LogEntry, RunMode, RunOutcome, SourceLocation } from "../../../shared/run";
 import { EXAMPLES, type Example } from "../examples";
 import { type Problem, fromDiagnostic, fromError, fromOutcome, mergeProblems } from "../lib/problems";
-import { fetchDownload, useSessions } from "./sessions";
+import { fetchDownload } from "../lib/transfers";
+import { useSessions } from "./sessions";
 
 /**
  * The window's state and what the user can do, in one Pinia store: the model being edited, the two
