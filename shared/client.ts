@@ -84,6 +84,10 @@ export interface TandemClient {
   runGet(params: ParamsInput<"runGet">): Promise<Result<"runGet">>;
   runsCompare(params: ParamsInput<"runsCompare">): Promise<Result<"runsCompare">>;
   sourceGet(params: ParamsInput<"sourceGet">): Promise<Result<"sourceGet">>;
+  /** Keeps a file (a chart as PNG, its data as CSV or JSON) with a saved run. */
+  artifactAdd(params: ParamsInput<"artifactAdd">): Promise<Result<"artifactAdd">>;
+  /** A run's artifact as a download; fetch it from `download/<id>`. */
+  artifactGet(params: ParamsInput<"artifactGet">): Promise<Result<"artifactGet">>;
   openFile(params?: ParamsInput<"openFile">): Promise<Result<"openFile">>;
   saveFile(params: ParamsInput<"saveFile">): Promise<Result<"saveFile">>;
   /** Cancels a call of this client by id; resolves true when it was still queued or running. */
@@ -193,6 +197,8 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
     runGet: (params) => call("runGet", params),
     runsCompare: (params) => call("runsCompare", params),
     sourceGet: (params) => call("sourceGet", params),
+    artifactAdd: (params) => call("artifactAdd", params),
+    artifactGet: (params) => call("artifactGet", params),
     openFile: (params = {}) => call("openFile", params),
     saveFile: (params) => call("saveFile", params),
     cancel: async (id) => (await call("cancel", { id })).cancelled,

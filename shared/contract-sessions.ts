@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Comparison, RunRecord, SessionDetail, SessionInfo, SourceSnapshot } from "./sessions";
+import { ArtifactInfo, Comparison, RunRecord, SessionDetail, SessionInfo, SourceSnapshot } from "./sessions";
 
 /**
  * The sessions store as the window sees it (tandem sessions ... on the command line): list, open,
@@ -49,10 +49,47 @@ export const SessionDelete = {
   result: z.object({ session: SessionInfo, runs: z.number().int() }),
 };
 
+/** A saved run, by its id here or its UUID (the same on every machine). */
+export const RunRef = z.union([z.number().int().positive(), z.uuid()]);
+export type RunRef = z.infer<typeof RunRef>;
+
 /** One saved run in full: its outcome, artifacts and where it came from. */
 export const RunGet = {
-  params: z.strictObject({ run: z.union([z.number().int().positive(), z.uuid()]) }),
+  params: z.strictObject({ run: RunRef }),
   result: RunRecord,
+};
+
+/** What a client may attach to a run: what the window makes of a result (a chart, its data). */
+export const ArtifactMediaType = z.enum(["image/png", "text/csv", "application/json"]);
+export type ArtifactMediaType = z.infer<typeof ArtifactMediaType>;
+
+/**
+ * The largest file artifactAdd takes. Base64 spends 4 characters on 3 bytes: 1.4 MB is about
+ * 1.87 M characters, which leaves room for the envelope under MAX_MESSAGE_CHARS (2 Mi).
+ */
+export const MAX_ARTIFACT_BYTES = 1_400_000;
+
+/**
+ * Keeps a file with a saved run, beside the database under its sha256 (the same bytes are stored
+ * once). The engine refuses a name that is not a plain file name ending as its media type does
+ * ("latency.png" for image/png), data that is not strict base64, and bytes that are not what the
+ * media type says. A name the run already has for other bytes is a conflict unless `replace`.
+ */
+export const ArtifactAdd = {
+  params: z.strictObject({
+    run: RunRef,
+    name: z.string().min(1).max(120),
+    mediaType: ArtifactMediaType,
+    dataBase64: z.string().min(1).max(4 * Math.ceil(MAX_ARTIFACT_BYTES / 3)),
+    replace: z.boolean().default(false),
+  }),
+  result: ArtifactInfo,
+};
+
+/** A run's artifact (a chart, an ONNX file, bench.json) offered as a download. */
+export const ArtifactGet = {
+  params: z.strictObject({ run: RunRef, name: z.string().min(1).max(200) }),
+  result: Download,
 };
 
 /** A saved source snapshot (RunSummary.sourceId), to restore the editor or diff two runs. */
@@ -63,7 +100,7 @@ export const SourceGet = {
 
 /** Runs side by side, the first as the baseline (tandem sessions compare). */
 export const RunsCompare = {
-  params: z.strictObject({ runs: z.array(z.union([z.number().int().positive(), z.uuid()])).min(2).max(20), onlyDiff: z.boolean().default(false) }),
+  params: z.strictObject({ runs: z.array(RunRef).min(2).max(20), onlyDiff: z.boolean().default(false) }),
   result: Comparison,
 };
 

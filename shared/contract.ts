@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BenchProgress } from "./bench";
 import { Backends, Bench, Cancel, Check, Export, Graph, Hello, OpenFile, Run, SaveFile } from "./contract-methods";
-import { RunGet, RunsCompare, SessionDelete, SessionExport, SessionImport, SessionNotes, SessionOpen, SessionRename, SessionsList, SourceGet } from "./contract-sessions";
+import { ArtifactAdd, ArtifactGet, RunGet, RunsCompare, SessionDelete, SessionExport, SessionImport, SessionNotes, SessionOpen, SessionRename, SessionsList, SourceGet } from "./contract-sessions";
 import { LogEntry } from "./run";
 
 export * from "./contract-methods";
@@ -46,6 +46,8 @@ export const METHODS = {
   runGet: RunGet,
   runsCompare: RunsCompare,
   sourceGet: SourceGet,
+  artifactAdd: ArtifactAdd,
+  artifactGet: ArtifactGet,
 } as const;
 
 export type Method = keyof typeof METHODS;

@@ -98,6 +98,8 @@ export const RunSummary = z.object({
   tandemVersion: z.string().nullable(),
   gitCommit: z.string().nullable(),
   origin: Origin,
+  /** Files kept with the run (RunRecord.artifacts): an ONNX export, bench.json, saved charts. */
+  artifactCount: z.number().int().nonnegative(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

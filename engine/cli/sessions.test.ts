@@ -24,6 +24,7 @@ async function tandem(home: string, ...args: string[]): Promise<{ code: number; 
 }
 
 const GIT = { commit: "feedface", dirty: false } as const;
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 
 /** A home with two sessions: "monday" (one run of v1) and "friday" (a slower run of v2, and a failure). */
 function seeded(): { home: string; ids: number[] } {
@@ -37,6 +38,8 @@ function seeded(): { home: string; ids: number[] } {
       store.saveRun(friday.id, okOutcome({ warmMs: 20, backend: "cpu", sha256: "0".repeat(64) }), { kind: "run", modelFile: "net.ts", sourceText: MODEL_V2, git: GIT }).id,
       store.saveRun(friday.id, errorOutcome(), { kind: "run", modelFile: "net.ts", sourceText: MODEL_V2, git: GIT }).id,
     ];
+    // A chart saved from the window with friday's first run.
+    store.addArtifact(ids[1] ?? -1, "latency.png", PNG, "image/png");
     return { home, ids };
   } finally {
     store.close();
@@ -74,6 +77,11 @@ describe("tandem sessions", () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain("session 2  friday");
     expect(shown.stdout).toMatch(new RegExp(`\\n\\s*${ids[2]}\\s+\\S+ \\S+\\s+run\\s+net\\.ts\\s+error \\(shape\\)`));
+    expect(detail.runs.map((r) => r.artifactCount)).toEqual([1, 0]);
+    // Where each kept file lies, under TANDEM_HOME.
+    const png = new RegExp(`\\nfiles\\n.*\\n\\s*${ids[1]}\\s+latency\\.png\\s+12 B\\s+image/png\\s+(\\S+)`).exec(shown.stdout)?.[1] ?? "";
+    expect(png.startsWith(path.join(home, "artifacts"))).toBe(true);
+    expect([...readFileSync(png)]).toEqual([...PNG]);
   });
 
   it("compares runs across sessions: ratio, outputs, settings, source diff; --only-diff", async () => {
@@ -147,6 +155,16 @@ describe("tandem sessions", () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, skipped: 2 });
     const show = SessionDetail.parse(JSON.parse((await tandem(other, "sessions", "show", "friday", "--json")).stdout));
     expect(show.runs.map((r) => r.origin)).toEqual(["imported-from friday.tandem", "imported-from friday.tandem"]);
+    // The chart came along, byte for byte.
+    expect(show.runs.map((r) => r.artifactCount)).toEqual([1, 0]);
+    const imported = openStore(path.join(other, "tandem.db"));
+    try {
+      const [chart] = imported.requireRun(show.runs[0]?.id ?? -1).artifacts;
+      expect(chart).toMatchObject({ name: "latency.png", mediaType: "image/png" });
+      expect([...readFileSync(imported.artifactFile(chart ?? { path: "" }))]).toEqual([...PNG]);
+    } finally {
+      imported.close();
+    }
 
     const junk = path.join(tempHome(), "junk.tandem");
     writeFileSync(junk, "PK\u0003\u0004 not really a zip");

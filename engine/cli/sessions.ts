@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import type { BenchOutcome } from "../../shared/bench";
 import type { RunOutcome } from "../../shared/run";
-import type { Comparison, RunSummary, SavedRef, SessionDetail, SessionInfo } from "../../shared/sessions";
+import type { ArtifactInfo, Comparison, RunSummary, SavedRef, SessionDetail, SessionInfo } from "../../shared/sessions";
 import type * as Saving from "../store/save";
 import type { ArtifactFile } from "../store/save";
 import type { Store } from "../store/store";
@@ -100,12 +100,26 @@ function runRows(runs: readonly RunSummary[]): string[][] {
   ]);
 }
 
-export function formatSession(s: SessionDetail): string {
+/** A file kept with a run, with where it lies (under TANDEM_HOME, named by its content hash). */
+export interface RunFile {
+  runId: number;
+  artifact: ArtifactInfo;
+  file: string;
+}
+
+const fmtBytes = (n: number): string => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
+
+export function formatSession(s: SessionDetail, files: readonly RunFile[] = []): string {
   const lines = [`session ${s.id}  ${s.name}`, `  created ${when(s.createdAt)}, updated ${when(s.updatedAt)}, ${s.runCount} run${s.runCount === 1 ? "" : "s"}`];
   if (s.notes) lines.push(`  notes: ${s.notes.split("\n").join("\n         ")}`);
   if (s.runs.length) {
     lines.push("");
     lines.push(table(["run", "when", "kind", "model", "status", "backend", "seed", "cold ms", "warm ms", "commit", "origin"], runRows(s.runs), new Set([0, 6, 7, 8])));
+  }
+  // ONNX exports, bench.json, charts saved from the window: where to find each one.
+  if (files.length) {
+    lines.push("", "files");
+    lines.push(table(["run", "name", "size", "type", "file"], files.map((f) => [String(f.runId), f.artifact.name, fmtBytes(f.artifact.bytes), f.artifact.mediaType, f.file]), new Set([0, 2])));
   }
   return lines.join("\n");
 }
@@ -158,6 +172,11 @@ export function formatComparison(c: Comparison): string {
     if (s.diff) lines.push(s.diff.trimEnd());
   }
   return lines.join("\n");
+}
+
+/** The files of the runs that have any, oldest run first. */
+function runFiles(store: Store, runs: readonly RunSummary[]): RunFile[] {
+  return runs.filter((r) => r.artifactCount > 0).flatMap((r) => store.listArtifacts(r.id).map((artifact) => ({ runId: r.id, artifact, file: store.artifactFile(artifact) })));
 }
 
 // ---- --session NAME on run, export and bench ---------------------------------------------------
@@ -241,7 +260,7 @@ export function registerSessionCommands(program: Command): void {
         const detail = store.getSession(ref);
         if (!detail) throw new StoreError("not-found", `no session ${JSON.stringify(ref)} (see \`tandem sessions list\`)`);
         if (opts.json) json(detail);
-        else out(formatSession(detail));
+        else out(formatSession(detail, runFiles(store, detail.runs)));
       }),
     );
 

@@ -7,6 +7,7 @@ import { runOutcome } from "../runner/worker-job";
 import { jobError } from "../runner/worker-process";
 import { saveRunOutcome } from "../store/save";
 import { TANDEM_VERSION } from "../worker/provenance";
+import { artifactHandlers } from "./artifacts";
 import { benchHandler } from "./bench";
 import { type CallContext, type Handlers, ServiceError } from "./call";
 import { type PoolEnd, type PoolJob, type PoolOptions, WorkerPool } from "./pool";
@@ -169,6 +170,7 @@ export class EngineService {
       bench: benchHandler({ model: (ref) => this.model(ref), store: this.store, closing: this.closing.signal, ...(this.options.maxOldSpaceMb ? { maxOldSpaceMb: this.options.maxOldSpaceMb } : {}) }),
 
       ...sessionHandlers(this.store, this.transfers, this.baseDir),
+      ...artifactHandlers(this.store, this.transfers),
 
       backends: async (_params, context) => {
         // Backends do not change while the app runs: probe once, in a worker (tfjs stays out of here).

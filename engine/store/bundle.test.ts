@@ -85,6 +85,29 @@ describe("bundles", () => {
     expect([...readFileSync(target.artifactFile(artifact ?? { path: "" }))]).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("carries the charts and data a window saved with a run (any artifact, by content)", () => {
+    const store = newStore();
+    const s = store.ensureSession("charts");
+    const run = store.saveRun(s.id, okOutcome(), { kind: "run", modelFile: "net.ts", sourceText: MODEL_V1, git: GIT });
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    store.addArtifact(run.id, "eager-time-per-phase.png", png, "image/png");
+    store.addArtifact(run.id, "eager-time-per-phase.csv", strToU8("phase,ms\r\n"), "text/csv");
+    const bundle = path.join(tempHome(), "charts.tandem");
+    exportSession(store, "charts", bundle);
+
+    const target = newStore();
+    importBundle(target, bundle);
+    const copy = target.getSession("charts")?.runs[0];
+    expect(copy?.artifactCount).toBe(2);
+    const artifacts = target.requireRun(copy?.id ?? -1).artifacts;
+    expect(artifacts.map((a) => [a.name, a.mediaType, a.bytes])).toEqual([
+      ["eager-time-per-phase.csv", "text/csv", 10],
+      ["eager-time-per-phase.png", "image/png", png.length],
+    ]);
+    const copied = artifacts.find((a) => a.mediaType === "image/png");
+    expect([...readFileSync(target.artifactFile(copied ?? { path: "" }))]).toEqual([...png]);
+  });
+
   it("adds nothing when the same bundle is imported again, or into the store it came from", () => {
     const { store, bundle } = source();
     const target = newStore();

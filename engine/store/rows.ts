@@ -38,11 +38,14 @@ export interface RunRow {
   tandem_version: string | null;
   git_commit: string | null;
   origin: string;
+  artifact_count: number;
 }
 
+// The artifact count is answered from run_artifacts' primary key (run_id, name).
 export const SUMMARY_COLUMNS = `r.id, r.uuid, r.session_id, r.created_at, r.kind, r.model_file, r.source_hash, r.source_id, r.mode,
   r.backend, r.backend_version, r.seed, r.status, r.error_kind, r.error_message, r.cold_ms, r.warm_ms,
-  r.peak_memory_bytes, r.tandem_version, r.git_commit, r.origin`;
+  r.peak_memory_bytes, r.tandem_version, r.git_commit, r.origin,
+  (SELECT COUNT(*) FROM run_artifacts ra WHERE ra.run_id = r.id) AS artifact_count`;
 
 // Both subqueries are answered from the runs_by_session index (the last run is the one with the highest id).
 export const SESSION_COLUMNS = `s.id, s.name, s.notes, s.created_at, s.updated_at,
@@ -64,7 +67,7 @@ export function toSession(row: SessionRow): SessionInfo {
 }
 
 /** A run row as an array, in SUMMARY_COLUMNS order. */
-export type RunRowValues = [number, string, number, string, RunKind, string, string | null, string | null, string | null, string | null, string | null, number | null, "ok" | "error", string | null, string | null, number | null, number | null, number | null, string | null, string | null, string];
+export type RunRowValues = [number, string, number, string, RunKind, string, string | null, string | null, string | null, string | null, string | null, number | null, "ok" | "error", string | null, string | null, number | null, number | null, number | null, string | null, string | null, string, number];
 
 export function fromValues(v: RunRowValues): RunSummary {
   return {
@@ -89,6 +92,7 @@ export function fromValues(v: RunRowValues): RunSummary {
     tandemVersion: v[18],
     gitCommit: v[19],
     origin: v[20],
+    artifactCount: v[21],
   };
 }
 
@@ -115,6 +119,7 @@ export function toSummary(row: RunRow): RunSummary {
     tandemVersion: row.tandem_version,
     gitCommit: row.git_commit,
     origin: row.origin,
+    artifactCount: row.artifact_count,
   };
 }
 

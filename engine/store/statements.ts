@@ -41,6 +41,10 @@ export function prepare(db: Database.Database) {
        WHERE ra.run_id = ? ORDER BY ra.name`,
     ),
     artifact: db.prepare<[string], { hash: string }>("SELECT hash FROM artifacts WHERE hash = ?"),
+    artifactOfRunByName: db.prepare<[number, string], { hash: string }>("SELECT artifact_hash AS hash FROM run_artifacts WHERE run_id = ? AND name = ?"),
+    unusedArtifact: db.prepare<[string], { hash: string; path: string }>(
+      "SELECT hash, path FROM artifacts WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM run_artifacts ra WHERE ra.artifact_hash = artifacts.hash)",
+    ),
     insertArtifact: db.prepare<[string, string, number, string, string]>(
       "INSERT INTO artifacts (hash, path, bytes, media_type, created_at) VALUES (?, ?, ?, ?, ?)",
     ),

@@ -190,10 +190,7 @@ export class Store {
         const session = this.requireSession(ref);
         this.stmt.deleteSession.run(session.id);
         this.stmt.deleteOrphanSources.run();
-        for (const a of this.stmt.orphanArtifacts.all()) {
-          this.stmt.deleteArtifact.run(a.hash);
-          rmSync(path.join(this.dir, a.path), { force: true });
-        }
+        for (const a of this.stmt.orphanArtifacts.all()) this.removeArtifact(a);
         return { session, runs: session.runCount };
       })
       .immediate();
@@ -283,24 +280,38 @@ export class Store {
 
   /**
    * Keeps `bytes` as a file beside the database, named by its sha256, and links it to a run under
-   * `name`. The same bytes are stored once however many runs refer to them.
+   * `name`. The same bytes are stored once however many runs refer to them. A name the run already
+   * has is pointed at the new bytes, unless `replace` is false: then other bytes are a conflict
+   * (the same bytes again are not).
    */
-  addArtifact(runId: number, name: string, bytes: Uint8Array, mediaType: string): ArtifactInfo {
-    return this.transaction(() => this.addArtifactInTransaction(runId, name, bytes, mediaType));
+  addArtifact(runId: number, name: string, bytes: Uint8Array, mediaType: string, options: { replace?: boolean } = {}): ArtifactInfo {
+    return this.transaction(() => this.addArtifactInTransaction(runId, name, bytes, mediaType, options));
   }
 
   /** The body of addArtifact, for callers that already hold a write transaction (imports). */
-  addArtifactInTransaction(runId: number, name: string, bytes: Uint8Array, mediaType: string): ArtifactInfo {
+  addArtifactInTransaction(runId: number, name: string, bytes: Uint8Array, mediaType: string, options: { replace?: boolean } = {}): ArtifactInfo {
     const hash = createHash("sha256").update(bytes).digest("hex");
     const relative = path.posix.join("artifacts", hash.slice(0, 2), hash);
     if (!this.stmt.run.get(runId)) throw new StoreError("not-found", `no run with id ${runId}`);
+    const previous = this.stmt.artifactOfRunByName.get(runId, name)?.hash;
+    const replacing = previous !== undefined && previous !== hash;
+    if (replacing && options.replace === false) throw new StoreError("conflict", `run ${runId} already has a different ${JSON.stringify(name)}`);
     const file = path.join(this.dir, relative);
     const known = this.stmt.artifact.get(hash) !== undefined;
     // Written under the write lock, so a concurrent delete of the same content cannot remove it.
     if (!known || !existsSync(file)) writeFileDurably(file, bytes);
     if (!known) this.stmt.insertArtifact.run(hash, relative, bytes.byteLength, mediaType, now());
     this.stmt.linkArtifact.run(runId, name, hash);
+    // The bytes it replaced go when no other run uses them, as a session's do when it is deleted.
+    const unused = replacing ? this.stmt.unusedArtifact.get(previous) : undefined;
+    if (unused) this.removeArtifact(unused);
     return { name, hash, path: relative, bytes: bytes.byteLength, mediaType };
+  }
+
+  /** Forgets an artifact no run uses and removes its file (inside the caller's write transaction). */
+  private removeArtifact(artifact: { hash: string; path: string }): void {
+    this.stmt.deleteArtifact.run(artifact.hash);
+    rmSync(path.join(this.dir, artifact.path), { force: true });
   }
 
   listArtifacts(runId: number): ArtifactInfo[] {
