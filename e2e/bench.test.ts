@@ -126,6 +126,10 @@ describe.skipIf(!chromium)("the Bench tab in a browser (tandem serve)", () => {
     const download = page.waitForEvent("download");
     await distribution.getByRole("button", { name: "PNG" }).click();
     expect(readFileSync(await (await download).path()).subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+
+    // Kept with the bench's saved run (its first record); a batch size's chart is named for it.
+    await memory.getByTestId("chart-save-to-session").click();
+    await expect.poll(() => page.locator(".toast").innerText().catch(() => ""), { timeout: 10_000 }).toMatch(/^Saved memory-timeline-batch-4\.png to run #\d+$/);
   });
 
   it("colours the graph's nodes by the bench profile", async () => {

@@ -92,6 +92,29 @@ describe.skipIf(!chromium)("sessions in the window (tandem serve)", () => {
     await shot("1-saved");
   });
 
+  it("keeps a column's chart with its saved run: listed under the run in the sidebar, and downloadable", async () => {
+    const eager = page.getByTestId("column-eager");
+    await eager.getByTestId("chart-save-to-session").click();
+    const toast = () => page.locator(".toast").innerText().catch(() => "");
+    await expect.poll(toast, { timeout: 10_000 }).toMatch(/^Saved eager-time-per-phase\.png to run #\d+$/);
+    const runId = /#(\d+)$/.exec(await toast())?.[1] ?? "";
+    const row = runs().and(page.locator(`[data-run="${runId}"]`));
+    await expect.poll(() => row.getByTestId("run-files-toggle").innerText().catch(() => "")).toMatch(/1 file$/);
+    await row.getByTestId("run-files-toggle").click();
+    const file = row.getByTestId("run-file");
+    await expect.poll(() => file.innerText().catch(() => "")).toMatch(/^eager-time-per-phase\.png\s+\d+(\.\d+)? KB$/);
+    await shot("1b-chart-saved");
+
+    const download = page.waitForEvent("download");
+    await file.getByRole("button").click();
+    const got = await download;
+    expect(got.suggestedFilename()).toBe("eager-time-per-phase.png");
+    const bytes = readFileSync(await got.path());
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // Only runs that keep files show the toggle.
+    expect(await page.getByTestId("session-runs").getByTestId("run-files").count()).toBe(1);
+  });
+
   it("renames the session and keeps its notes across a reload", async () => {
     await page.getByTestId("session-rename").click();
     await page.getByTestId("session-rename-input").fill("MLP widths");

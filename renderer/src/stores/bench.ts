@@ -85,6 +85,11 @@ export const useBench = defineStore("bench", () => {
 
   const running = computed(() => status.value === "running");
   const result = computed<BenchResult | null>(() => (reply.value?.ok ? reply.value.result : null));
+  /** The saved run the charts are kept with: the first of the bench's records (one per batch size and variant). */
+  const savedRun = computed(() => {
+    const saved = reply.value && "saved" in reply.value ? reply.value.saved : undefined;
+    return saved ? { runId: saved.runIds?.[0] ?? saved.runId } : null;
+  });
   const error = computed(() => (reply.value && !reply.value.ok ? reply.value.error : null));
   /** Whether the result shown is of the model in the editor now. */
   const sameSource = computed(() => benchedSource.value !== null && benchedSource.value === wb.source);
@@ -216,6 +221,7 @@ export const useBench = defineStore("bench", () => {
     formError,
     running,
     result,
+    savedRun,
     error,
     sameSource,
     cases,

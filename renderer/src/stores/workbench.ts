@@ -35,6 +35,8 @@ export interface ColumnState {
   ranWith: { mode: RunMode; backend: string; repeat: number; seed: number } | null;
   /** The outcome is a saved run's, opened from a session (not run in this window). */
   restored: RestoredFrom | null;
+  /** The run this window made was saved as this run: its charts can be kept with it. */
+  saved: { runId: number } | null;
 }
 
 export interface RestoredFrom {
@@ -78,6 +80,7 @@ const emptyColumn = (id: ColumnId): ColumnState => ({
   liveLogs: [],
   ranWith: null,
   restored: null,
+  saved: null,
 });
 
 const NEW_MODEL = `import { nn, F, type Tensor } from "tandem";
@@ -282,6 +285,7 @@ export const useWorkbench = defineStore("workbench", () => {
       sessions.noteSaved(outcome);
       if (column.callId !== callId) return;
       column.outcome = outcome;
+      column.saved = outcome.saved ? { runId: outcome.saved.runId } : null;
       column.status = outcome.ok ? "done" : "failed";
     } catch (error) {
       if (column.callId !== callId) return;
