@@ -115,6 +115,10 @@ describe("sessions over the contract", () => {
     const record = await tandem.runGet({ run: exported.saved?.runId ?? 0 });
     expect(record).toMatchObject({ kind: "export", status: "ok", sessionName: "exports" });
     expect(record.artifacts.map((x) => [x.name, x.hash])).toEqual([["model.onnx", download.sha256]]);
+    // The saved file comes back later as a download of its own (the sidebar's list of a run's files).
+    const again = await tandem.artifactGet({ run: record.id, name: "model.onnx" });
+    expect(again).toMatchObject({ name: "model.onnx", sha256: download.sha256, bytes: download.bytes });
+    expect(sha256(downloaded(again.id))).toBe(download.sha256);
 
     // With a path, the file is where it was asked to go and nothing is offered.
     const onDisk = await tandem.export({ model: { source: TINY_MODEL, filename: path.join(dir, "unsaved.ts") }, path: "out/tiny.onnx", backend: "cpu" });
