@@ -1,27 +1,72 @@
+import { Worker } from "node:worker_threads";
 import type { RunResult } from "../../shared/run";
-import { RSS_SOURCE, rssNow, startRssSampler } from "../bench/memory";
+import { RSS_SOURCE, rssNow } from "../bench/memory";
 
-/** Often enough to catch a forward pass of a few ms; a run is short, so the samples stay few. */
+/** Often enough to catch a forward pass of a few ms. */
 const INTERVAL_MS = 2;
-/** 10 minutes at 2 ms: more than a run's time limit allows. */
-const CAPACITY = 300_000;
+
+// The thread's body, run with eval: sleeps until armed, then reads RSS every interval into a running
+// maximum until disarmed. It blocks in Atomics.wait, so an idle worker pays nothing for it.
+const PEAK_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const control = new Int32Array(workerData.control); // [armed, samples]
+const peak = new Float64Array(workerData.peak);
+for (;;) {
+  Atomics.wait(control, 0, 0);
+  while (Atomics.load(control, 0) === 1) {
+    const rss = process.memoryUsage.rss();
+    if (rss > peak[0]) peak[0] = rss;
+    Atomics.add(control, 1, 1);
+    Atomics.wait(control, 0, 1, workerData.intervalMs);
+  }
+}
+`;
+
+interface PeakThread {
+  control: Int32Array;
+  peak: Float64Array;
+}
+
+let thread: PeakThread | null = null;
 
 /**
- * Runs `body` with a sampler thread reading the process's RSS: the kernels run synchronously on
- * this thread, so only another thread sees the peak inside a forward pass. The baseline is read
- * once the sampler runs, so the thread's own memory is not counted as the model's. Samples are
- * also read on this thread after `body`, so a run shorter than one interval still has a figure.
+ * One sampler thread per worker process, kept between runs: starting a thread costs ~50 ms here,
+ * more than a small model's whole run.
+ */
+function peakThread(): PeakThread {
+  if (thread) return thread;
+  const control = new SharedArrayBuffer(2 * 4);
+  const peak = new SharedArrayBuffer(8);
+  const worker = new Worker(PEAK_SOURCE, { eval: true, workerData: { control, peak, intervalMs: INTERVAL_MS } });
+  worker.unref(); // it never keeps the worker alive
+  thread = { control: new Int32Array(control), peak: new Float64Array(peak) };
+  return thread;
+}
+
+function arm(t: PeakThread, armed: boolean): void {
+  Atomics.store(t.control, 0, armed ? 1 : 0);
+  Atomics.notify(t.control, 0);
+}
+
+/**
+ * Runs `body` with a thread reading the process's RSS: the kernels run synchronously on this
+ * thread, so only another thread sees the peak inside a forward pass. RSS is also read on this
+ * thread before and after `body`, so a run shorter than one interval (or one that ends before the
+ * thread's first read) still has a figure.
  */
 export async function measureMemory<T>(body: () => Promise<T>): Promise<{ value: T; memory: RunResult["memory"] }> {
-  const sampler = await startRssSampler(INTERVAL_MS, CAPACITY);
+  const t = peakThread();
+  t.peak[0] = 0;
+  Atomics.store(t.control, 1, 0);
   const baselineBytes = rssNow();
+  arm(t, true);
   try {
     const value = await body();
     const after = rssNow();
-    const samples = await sampler.stop();
-    const peakBytes = samples.reduce((peak, s) => Math.max(peak, s.bytes), Math.max(baselineBytes, after));
-    return { value, memory: { source: `${RSS_SOURCE} every ${INTERVAL_MS} ms`, samples: samples.length, baselineBytes, peakBytes } };
+    arm(t, false);
+    const peakBytes = Math.max(baselineBytes, after, t.peak[0] ?? 0);
+    return { value, memory: { source: `${RSS_SOURCE} every ${INTERVAL_MS} ms`, samples: Atomics.load(t.control, 1), baselineBytes, peakBytes } };
   } finally {
-    await sampler.stop();
+    arm(t, false);
   }
 }
