@@ -13,3 +13,13 @@ export async function typecheckForRun(file: string, source?: string): Promise<Di
     return [{ severity: "warning", code: "tandem", message, location: null }];
   }
 }
+
+/** Loads the checker and parses what every check reads (lib, @types/node, the tandem API); best effort. */
+export async function warmTypechecker(): Promise<void> {
+  try {
+    const { warmTypecheck } = await import("./typecheck");
+    warmTypecheck();
+  } catch {
+    // the first real check will say what is wrong
+  }
+}

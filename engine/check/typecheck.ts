@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import ts from "typescript";
 import type { Diagnostic } from "../../shared/diagnostics";
@@ -110,4 +111,18 @@ function check(file: string, source?: string): Diagnostic[] {
   previous = program;
   const userFiles = program.getSourceFiles().filter((sf) => own.has(path.resolve(sf.fileName)));
   return userFiles.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]).map(toDiagnostic);
+}
+
+/** A model that uses the API the way models do, checked (uncached) only to fill the parse cache. */
+const WARM_SOURCE = `import { nn, F, type Tensor } from "tandem";
+export default class Warm extends nn.Module {
+  fc = new nn.Linear(4, 2);
+  forward(x: Tensor): Tensor { return F.relu(this.fc(x)); }
+}
+export const inputs = { x: [1, 4] };
+`;
+
+/** Parses the library files and the API once, so that the next check reuses them (see `parsed`). */
+export function warmTypecheck(): void {
+  check(path.join(os.tmpdir(), "tandem-warm-model.ts"), WARM_SOURCE);
 }

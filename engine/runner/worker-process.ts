@@ -282,6 +282,11 @@ export class WorkerProcess {
     for (const listener of this.deathListeners.splice(0)) listener(exit);
   }
 
+  /** Asks the worker to load its type checker now, before its first job (no reply; see ToWorker "warm"). */
+  warm(): void {
+    if (this.state === "idle") this.handle?.send({ type: "warm" });
+  }
+
   /** Runs one job; never rejects: a time-out, crash or out-of-memory is a `failed` end. */
   run(spec: JobSpec, options: JobOptions): Promise<JobEnd> {
     const handle = this.handle;

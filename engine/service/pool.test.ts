@@ -112,3 +112,20 @@ describe("worker pool", () => {
     await succeeds();
   });
 });
+
+describe("a pool that warms its workers' type checker", () => {
+  it("runs a job sent while the warm-up runs, and checks types as before", async () => {
+    const warmed = new WorkerPool({ size: 1, warm: 1, maxOldSpaceMb: 512, warmTypecheck: true });
+    try {
+      // Once the worker is up it warms; a job sent then queues behind the warm-up, then runs whole.
+      await expect.poll(() => warmed.stats().workers.map((w) => w.state), { timeout: 60_000 }).toEqual(["idle"]);
+      const first = outcome(await warmed.submit({ spec: { type: "run", request: request({ typecheck: true }) }, timeoutMs: 60_000 }));
+      expect(first.ok && first.result.diagnostics).toEqual([]);
+      const end = await warmed.submit({ spec: { type: "check", file: path.join(models, "type_error.ts") }, timeoutMs: 60_000 });
+      if (end.type !== "done" || end.reply.type !== "check") throw new Error(`unexpected end: ${end.type}`);
+      expect(end.reply.diagnostics.map((d) => d.code)).toContain("TS2322");
+    } finally {
+      await warmed.close();
+    }
+  });
+});

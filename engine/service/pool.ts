@@ -23,6 +23,11 @@ export interface PoolOptions {
   startupTimeoutMs?: number;
   /** Where the pool says what it did (a worker replaced, a start that failed). */
   log?: (line: string) => void;
+  /**
+   * Have each new worker load the type checker while it waits for its first job (default false):
+   * worth it for a long-lived window, whose first run would otherwise wait seconds for its check.
+   */
+  warmTypecheck?: boolean;
 }
 
 export interface PoolJob {
@@ -62,6 +67,7 @@ export class WorkerPool {
   private readonly workerOptions: { maxOldSpaceMb: number; startupTimeoutMs: number };
   private readonly maxJobs: number;
   private readonly log: (line: string) => void;
+  private readonly warmTypecheck: boolean;
   private readonly workers = new Set<WorkerProcess>();
   private readonly queue: Entry[] = [];
   private failedStarts = 0;
@@ -74,6 +80,7 @@ export class WorkerPool {
     this.workerOptions = { maxOldSpaceMb: options.maxOldSpaceMb ?? 4096, startupTimeoutMs: options.startupTimeoutMs ?? 60_000 };
     this.maxJobs = options.maxJobsPerWorker ?? 25;
     this.log = options.log ?? (() => {});
+    this.warmTypecheck = options.warmTypecheck ?? false;
     this.pump();
   }
 
@@ -158,6 +165,8 @@ export class WorkerPool {
       () => {
         this.failedStarts = 0;
         this.pump();
+        // Only a worker no job is waiting for: a job that comes during the warm-up waits for it.
+        if (this.warmTypecheck && worker.state === "idle") worker.warm();
       },
       (error: unknown) => {
         if (this.closed) return;

@@ -81,7 +81,7 @@ export class EngineService {
 
   constructor(private readonly options: ServiceOptions = {}) {
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new WorkerPool(options);
+    this.pool = options.pool ?? new WorkerPool({ warmTypecheck: true, ...options });
     this.baseDir = path.resolve(options.baseDir ?? process.cwd());
     this.store = new StoreAccess(options.dbFile);
     this.transfers = new Transfers(options.transfersDir);

@@ -15,7 +15,7 @@ import { type FromWorker, ToWorker, type WorkerReply } from "./protocol";
 import { runJob } from "./run-job";
 import { installStackMapper, setBundle } from "./stack";
 import { armWatchdog, disarmWatchdog, watchdogDelay } from "./watchdog";
-import { typecheckForRun } from "../check/safe";
+import { typecheckForRun, warmTypechecker } from "../check/safe";
 
 installStackMapper();
 
@@ -73,7 +73,7 @@ async function run(job: string, request: RunRequest, logs: LogEntry[]): Promise<
   }
 }
 
-async function handle(message: ToWorker): Promise<void> {
+async function handle(message: Exclude<ToWorker, { type: "warm" }>): Promise<void> {
   const logs: LogEntry[] = [];
   current = { job: message.job, type: message.type, logs };
   const before = leftovers();
@@ -106,7 +106,8 @@ let draining = false;
 async function drain(): Promise<void> {
   if (draining) return;
   draining = true;
-  for (let next = queue.shift(); next; next = queue.shift()) await handle(next);
+  // A warm-up waits in the queue like a job: one that arrives meanwhile starts after it, not inside it.
+  for (let next = queue.shift(); next; next = queue.shift()) await (next.type === "warm" ? warmTypechecker() : handle(next));
   draining = false;
 }
 

@@ -17,6 +17,11 @@ export const ToWorker = z.discriminatedUnion("type", [
   z.object({ type: z.literal("check"), job: Job, file: z.string(), source: z.string().optional() }),
   /** Which eager backends load in this process. */
   z.object({ type: z.literal("backends"), job: Job }),
+  /**
+   * Not a job (no reply): load the type checker and parse its library files now, while the worker
+   * waits for its first job, so that the check beside the user's first run does not pay for it.
+   */
+  z.object({ type: z.literal("warm") }),
 ]);
 export type ToWorker = z.infer<typeof ToWorker>;
 
