@@ -75,6 +75,11 @@ export const BenchVariant = z.object({
   threads: z.number().int(),
   /** How the thread count was set, e.g. "tfjs-wasm is single-threaded in this build". */
   threadsNote: z.string(),
+  /**
+   * How this variant ran when not as its mode usually does, e.g. graph:tfjs of a model with graph
+   * breaks: compiled segments with eager glue between them. Absent otherwise (and in older results).
+   */
+  note: z.string().optional(),
   callsPerBlock: z.number().int(),
   ms: TimeSummary,
   /** Per-call samples (ms), in round order: what the statistics and the bootstrap are taken from. */

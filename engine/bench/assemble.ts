@@ -39,6 +39,7 @@ export function variantFigures(
       mode: p.mode,
       threads: p.threads,
       threadsNote: p.threadsNote,
+      ...(p.note ? { note: p.note } : {}),
       callsPerBlock: measured?.callsPerBlock[i] ?? 1,
       ms,
       samples: samples.slice(0, MAX_SAMPLES_KEPT),

@@ -16,6 +16,7 @@ import { caseMemory, pickedThreads, ratios, variantFigures } from "./assemble";
 import { countFlops } from "./flops";
 import { type BlockStart, rssNow } from "./memory";
 import { exportForOrt, type OrtMode, setupOrt } from "./setup-ort";
+import { setupSplit } from "./setup-split";
 import { setupEager, setupPlan, tfjsThreadsNote } from "./setup-tfjs";
 import { type MeasurePlan, measureInterleaved } from "./timer";
 import { type CaseContext, type CaseSetup, emptyColdCosts, missing, now, reason, threadCandidates, withBatch } from "./variant";
@@ -56,8 +57,10 @@ function traceCase(setup: CaseSetup, ctx: CaseContext, args: Parameters<typeof t
   if (traced && traced.breaks.length > 0) {
     const n = traced.breaks.length;
     const where = traced.breaks[0]?.location;
-    const why = `the model has ${n} graph break${n > 1 ? "s" : ""}${where ? ` (first at ${path.basename(where.file)}:${where.line})` : ""}: a traced graph would hold only the path this input took`;
-    for (const m of graphModes) setup.missingModes.push({ mode: m, reason: why });
+    // graph:tfjs runs such a model split at its breaks (engine/bench/setup-split.ts); onnxruntime
+    // runs whole graphs only, and one ONNX graph cannot hold both sides of a value-dependent branch.
+    const why = `the model has ${n} graph break${n > 1 ? "s" : ""}${where ? ` (first at ${path.basename(where.file)}:${where.line})` : ""}: one ONNX graph would hold only the path this input took (graph:tfjs runs it split at the breaks instead)`;
+    for (const m of graphModes) if (m !== "graph:tfjs") setup.missingModes.push({ mode: m, reason: why });
     return { traced, graph: null, flops };
   }
   if (!traced) {
@@ -87,6 +90,7 @@ export async function runCase(ctx: CaseContext): Promise<BenchCase> {
   tf.engine().startScope();
   const { traced, graph, flops } = traceCase(setup, ctx, args, inputs.map((i) => i.name));
   if (graph && modes.has("graph:tfjs")) setupPlan(setup, graph, raws, threadsNote);
+  if (traced && traced.breaks.length > 0 && modes.has("graph:tfjs")) setupSplit(setup, ctx.model, args, traced, threadsNote, warnings);
   const ortModes = request.modes.filter((m): m is OrtMode => m === "graph:ort" || m === "ort-bare");
   const exported = graph && ortModes.length ? exportForOrt(setup, graph, ortModes, { modelName: ctx.modelName, batch: ctx.batch, onnxDir: request.onnxDir }) : null;
   if (graph && exported) await setupOrt(setup, exported, graph, args, { modes, threads: threadCandidates(request.threads), threadsAsked: request.threads });

@@ -175,9 +175,10 @@ export function formatBench(r: BenchResult, style: Style = "text", top = 10): st
     const byNote = new Map<string, Set<string>>();
     for (const v of c.variants) byNote.set(v.threadsNote, (byNote.get(v.threadsNote) ?? new Set()).add(v.mode));
     out.push(`${style === "md" ? "" : "  "}threads: ${[...byNote].map(([note, ms]) => `${[...ms].join(", ")}: ${note}`).join("; ")}`, "");
+    for (const v of c.variants) if (v.note) out.push(`${style === "md" ? "- " : "  "}${v.name}: ${v.note}`);
     for (const p of c.picked) out.push(`${style === "md" ? "- " : "  "}--threads auto: ${p.mode} uses ${p.threads} (${p.note})`);
     for (const m of c.missing) out.push(`${style === "md" ? "- " : "  "}${m.mode}: not measured: ${m.reason}`);
-    if (c.picked.length || c.missing.length) out.push("");
+    if (c.picked.length || c.missing.length || c.variants.some((v) => v.note)) out.push("");
     if (c.ratios.length) out.push(ratioTable(c, style), "");
     out.push(coldLines(c, style, notes), "");
     out.push(memoryLines(c, r, style, notes), "");

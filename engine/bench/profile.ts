@@ -123,31 +123,52 @@ function perForward(sums: ReadonlyMap<string, number>, forwards: number): Record
   return out;
 }
 
-/** graph:tfjs: per-step times of the compiled plan, over `runs` profiled runs; a step is an IR node (`name`). */
-export function planProfile(steps: readonly { name?: string; op: string; module: string | null }[], stepMs: readonly number[][], variant: string): OpProfile {
+/** A timed step of a compiled plan: its IR node (when one graph's names apply), op and module. */
+type PlanStep = { name?: string; op: string; module: string | null };
+
+/** Per-op rows from timed plan steps: `runs` lists, per forward, every step that ran and its ms. */
+function stepsProfile(runs: readonly (readonly (readonly [PlanStep, number])[])[], variant: string, source: string): OpProfile {
   const byOp = new Tally();
   const byModule = new Tally();
   const byNode = new Map<string, number>();
-  for (const run of stepMs) {
-    run.forEach((ms, i) => {
-      const step = steps[i];
-      if (!step) return;
+  for (const run of runs) {
+    for (const [step, ms] of run) {
       byOp.add(step.op, ms);
       byModule.add(step.module || TOP_LEVEL, ms);
       if (step.name !== undefined) byNode.set(step.name, (byNode.get(step.name) ?? 0) + ms);
-    });
+    }
   }
-  const forwards = stepMs.length;
-  const total = byOp.totalMs / Math.max(1, forwards);
+  const forwards = Math.max(1, runs.length);
+  const total = byOp.totalMs / forwards;
   return {
     variant,
-    source: "compiled plan profile(): a clock around each step (kernel call, frees)",
-    forwards,
+    source,
+    forwards: runs.length,
     profiledMsPerForward: total,
-    byOp: stripBytes(byOp.table(Math.max(1, forwards), total)),
-    byModule: stripBytes(byModule.table(Math.max(1, forwards), total)),
-    ...(byNode.size ? { byNode: perForward(byNode, Math.max(1, forwards)) } : {}),
+    byOp: stripBytes(byOp.table(forwards, total)),
+    byModule: stripBytes(byModule.table(forwards, total)),
+    ...(byNode.size ? { byNode: perForward(byNode, forwards) } : {}),
   };
+}
+
+/** graph:tfjs: per-step times of the compiled plan, over `runs` profiled runs; a step is an IR node (`name`). */
+export function planProfile(steps: readonly PlanStep[], stepMs: readonly number[][], variant: string): OpProfile {
+  const runs = stepMs.map((run) => run.flatMap((ms, i): [PlanStep, number][] => (steps[i] ? [[steps[i], ms]] : [])));
+  return stepsProfile(runs, variant, "compiled plan profile(): a clock around each step (kernel call, frees)");
+}
+
+/**
+ * A model with graph breaks: per forward, the steps of every compiled segment it ran. Node names
+ * are dropped (each segment is its own graph, so names repeat and match no single graph view),
+ * and the eager glue between segments is in no row: profiledMsPerForward falls short of the median
+ * by that glue.
+ */
+export function segmentsProfile(forwards: readonly { steps: readonly PlanStep[]; stepMs: readonly number[] }[][], variant: string): OpProfile {
+  const runs = forwards.map((plans) => plans.flatMap((p) => p.stepMs.flatMap((ms, i): [PlanStep, number][] => {
+    const step = p.steps[i];
+    return step ? [[{ op: step.op, module: step.module }, ms]] : [];
+  })));
+  return stepsProfile(runs, variant, "compiled segments' plan profile(): a clock around each step; the eager glue between segments is not in the rows");
 }
 
 /**

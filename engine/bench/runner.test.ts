@@ -90,12 +90,31 @@ describe("runBench", () => {
     expect(r.warnings.some((w) => w.includes("stopped early"))).toBe(true);
   });
 
-  it("reports graph modes of a model with graph breaks as not measured, and why", async () => {
-    const r = ok(await runBench({ file: path.join(examples, "branching.ts"), modes: ["eager", "graph:ort"], ...quick, profile: false }));
+  it("measures a model with graph breaks in graph:tfjs as compiled segments with eager glue; graph:ort is missing, and why", async () => {
+    const r = ok(await runBench({ file: path.join(examples, "branching.ts"), modes: ["eager", "graph:tfjs", "graph:ort"], ...quick }));
+    expect(BenchResultSchema.safeParse(r).success).toBe(true);
     const c = r.cases[0];
-    expect(c?.variants.map((v) => v.name)).toEqual(["eager"]);
-    expect(c?.missing[0]?.reason).toContain("graph break");
+    expect(c?.variants.map((v) => v.name)).toEqual(["eager", "graph:tfjs"]);
+    for (const v of c?.variants ?? []) {
+      expect(v.ms.n).toBeGreaterThanOrEqual(3);
+      expect(v.samples).toHaveLength(v.ms.n);
+    }
+    // One segment before the .item() read, one after it: both compiled, outputs equal to eager's.
+    const split = c?.variants[1];
+    expect(split?.note).toMatch(/^ran as 2 compiled segments with eager glue between them \(1 graph break/);
+    expect(c?.warnings.some((w) => w.includes("differs from eager"))).toBe(false);
+    expect(c?.ratios.find((x) => x.a === "graph:tfjs" && x.b === "eager")).toBeDefined();
+    expect(typeof c?.cold.planCompileMs).toBe("number");
+    expect(typeof c?.cold.planFirstRunMs).toBe("number");
+    expect(c?.missing).toEqual([{ mode: "graph:ort", reason: expect.stringMatching(/1 graph break \(first at branching\.ts:\d+\): one ONNX graph would hold only the path/) }]);
+    // The split variant's profile: the segments' plan steps, by the modules they came from.
+    const profile = c?.profiles.find((p) => p.variant === "graph:tfjs");
+    expect(profile?.source).toContain("eager glue between segments is not in the rows");
+    expect(profile?.byModule.some((row) => row.key === "encoder")).toBe(true);
+    expect(profile?.byNode).toBeUndefined();
+    expect(c?.memory.library.map((l) => l.mode)).toEqual(["eager", "graph:tfjs"]);
     expect(r.warnings.some((w) => w.includes("console lines"))).toBe(true);
+    expect(formatBench(r, "text")).toContain("graph:tfjs: ran as 2 compiled segments");
   });
 
   it("reports a model error with its location, like tandem run", async () => {

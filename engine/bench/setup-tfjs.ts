@@ -13,7 +13,7 @@ import type { Block } from "./timer";
 import { type CaseSetup, callable, now, reason } from "./variant";
 
 /** tfjs's live bytes at rest and at the peak of one forward (profile()), and its kernels. */
-async function tfjsProfile(run: () => void): Promise<{ atRest: number; peak: number; kernels: KernelRecord[] }> {
+export async function tfjsProfile(run: () => void): Promise<{ atRest: number; peak: number; kernels: KernelRecord[] }> {
   const atRest = tf.memory().numBytes;
   const info = await tf.profile(() => {
     run();

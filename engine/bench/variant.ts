@@ -26,6 +26,8 @@ export interface Prepared {
   mode: BenchMode;
   threads: number;
   threadsNote: string;
+  /** How it ran when not as the mode usually does (BenchVariant.note). */
+  note?: string;
   block: Block;
   setupBytes: number;
   /** Per-op profile of this variant, run after timing. */

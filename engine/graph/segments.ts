@@ -69,6 +69,11 @@ export class SegmentExecutor {
   private readonly params: Set<Tensor>;
   private readonly paths: Map<object, string>;
   readonly stats: SegmentStats = { planRuns: 0, eagerSegments: 0, replays: 0, templates: 0 };
+  /**
+   * When set (a bench's per-op profile), each compiled segment runs through its plan's profile(),
+   * a clock around every step, and hands the step times here; unset, plans run without clocks.
+   */
+  onPlanRun: ((steps: CompiledPlan["steps"], stepMs: number[]) => void) | null = null;
 
   constructor(private readonly model: Module) {
     this.params = new Set([...model.parameters(), ...model.buffers()]);
@@ -275,7 +280,13 @@ class ForwardCall implements OpInterceptor, OpObserver {
       return;
     }
     const inputs = segment.externals.filter((_, slot) => !template.params.has(slot)).map((t) => t.raw);
-    const outs = template.plan.run(inputs);
+    const onPlanRun = this.executor.onPlanRun;
+    let outs: tf.Tensor[];
+    if (onPlanRun) {
+      const profiled = template.plan.profile(inputs);
+      onPlanRun(template.plan.steps, profiled.stepMs);
+      outs = profiled.outputs;
+    } else outs = template.plan.run(inputs);
     template.liveOut.forEach((l, i) => {
       const t = segment.ops[l.op]?.outputs[l.index];
       if (t instanceof PendingTensor && !t.isSettled) t.settle(outs[i] as tf.Tensor);
