@@ -76,7 +76,7 @@ describe("tandem sessions", () => {
     const shown = await tandem(home, "sessions", "show", String(detail.id));
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain("session 2  friday");
-    expect(shown.stdout).toMatch(new RegExp(`\\n\\s*${ids[2]}\\s+\\S+ \\S+\\s+run\\s+net\\.ts\\s+error \\(shape\\)`));
+    expect(shown.stdout).toMatch(new RegExp(`\\n\\s*${ids[2]}\\s+\\S+ \\S+\\s+run\\s+\\S+\\s+net\\.ts\\s+error \\(shape\\)`));
     expect(detail.runs.map((r) => r.artifactCount)).toEqual([1, 0]);
     // Where each kept file lies, under TANDEM_HOME.
     const png = new RegExp(`\\nfiles\\n.*\\n\\s*${ids[1]}\\s+latency\\.png\\s+12 B\\s+image/png\\s+(\\S+)`).exec(shown.stdout)?.[1] ?? "";

@@ -89,6 +89,7 @@ function runRows(runs: readonly RunSummary[]): string[][] {
     String(r.id),
     when(r.createdAt),
     r.kind,
+    r.mode ?? "-",
     baseName(r.modelFile),
     r.status === "ok" ? "ok" : `error (${r.errorKind ?? "?"})`,
     [r.backend, r.backendVersion].filter(Boolean).join(" ") || "-",
@@ -114,7 +115,7 @@ export function formatSession(s: SessionDetail, files: readonly RunFile[] = []):
   if (s.notes) lines.push(`  notes: ${s.notes.split("\n").join("\n         ")}`);
   if (s.runs.length) {
     lines.push("");
-    lines.push(table(["run", "when", "kind", "model", "status", "backend", "seed", "cold ms", "warm ms", "commit", "origin"], runRows(s.runs), new Set([0, 6, 7, 8])));
+    lines.push(table(["run", "when", "kind", "mode", "model", "status", "backend", "seed", "cold ms", "warm ms", "commit", "origin"], runRows(s.runs), new Set([0, 7, 8, 9])));
   }
   // ONNX exports, bench.json, charts saved from the window: where to find each one.
   if (files.length) {
@@ -122,6 +123,12 @@ export function formatSession(s: SessionDetail, files: readonly RunFile[] = []):
     lines.push(table(["run", "name", "size", "type", "file"], files.map((f) => [String(f.runId), f.artifact.name, fmtBytes(f.artifact.bytes), f.artifact.mediaType, f.file]), new Set([0, 2])));
   }
   return lines.join("\n");
+}
+
+/** Why a run in a comparison has no outputs to line up. */
+function noOutputs(run: Comparison["runs"][number] | undefined): string {
+  if (run?.status === "error") return "no outputs (failed run)";
+  return run?.kind === "bench" ? "no outputs (a benchmark keeps none)" : "no outputs";
 }
 
 export function formatComparison(c: Comparison): string {
@@ -152,7 +159,7 @@ export function formatComparison(c: Comparison): string {
   lines.push("", `outputs against run ${c.runs[0]?.id ?? "?"}`);
   const parityRows = c.parity.flatMap((p) =>
     p.outputs.length === 0
-      ? [[`run ${p.runId}`, "-", "no outputs (failed run)", "", ""]]
+      ? [[`run ${p.runId}`, "-", noOutputs(c.runs.find((r) => r.id === p.runId)), "", ""]]
       : p.outputs.map((o) => [
           `run ${p.runId}`,
           o.name,
