@@ -24,6 +24,8 @@ export interface StatsRow extends Row {
   pctOfPeak: number | null;
   callsPerBlock: number;
   threadsNote: string;
+  /** How the variant ran, when that needs saying ("ran as 2 compiled segments with eager glue..."). */
+  note: string;
 }
 
 export function statsRows(result: BenchResult): StatsRow[] {
@@ -47,6 +49,7 @@ export function statsRows(result: BenchResult): StatsRow[] {
       pctOfPeak: num(v.pctOfPeak),
       callsPerBlock: v.callsPerBlock,
       threadsNote: v.threadsNote,
+      note: v.note ?? "",
     })),
   );
 }
