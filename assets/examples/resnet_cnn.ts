@@ -23,8 +23,8 @@ function conv3x3(inChannels: number, outChannels: number, stride = 1): nn.Conv2d
   return new nn.Conv2d(inChannels, outChannels, 3, { stride, padding: 1, bias: false });
 }
 
-/** Two 3x3 conv-BN layers with an identity (or projected) shortcut: out = relu(F(x) + shortcut(x)). */
-class BasicBlock extends nn.Module {
+/** Two 3x3 conv-BN layers with an identity (or projected) shortcut: relu(F(x) + shortcut(x)); ResNet-18 reuses it. */
+export class BasicBlock extends nn.Module {
   conv1: nn.Conv2d;
   bn1: nn.BatchNorm2d;
   conv2: nn.Conv2d;

@@ -8,32 +8,8 @@
  *   head:    global average pool, Linear(512 -> 1000)
  */
 import { nn, F, type Tensor } from "tandem";
-
-class BasicBlock extends nn.Module {
-  conv1: nn.Conv2d;
-  bn1: nn.BatchNorm2d;
-  conv2: nn.Conv2d;
-  bn2: nn.BatchNorm2d;
-  downsample: nn.Sequential | null;
-
-  constructor(inChannels: number, outChannels: number, stride = 1) {
-    super();
-    this.conv1 = new nn.Conv2d(inChannels, outChannels, 3, { stride, padding: 1, bias: false });
-    this.bn1 = new nn.BatchNorm2d(outChannels);
-    this.conv2 = new nn.Conv2d(outChannels, outChannels, 3, { padding: 1, bias: false });
-    this.bn2 = new nn.BatchNorm2d(outChannels);
-    this.downsample =
-      stride !== 1 || inChannels !== outChannels
-        ? new nn.Sequential(new nn.Conv2d(inChannels, outChannels, 1, { stride, bias: false }), new nn.BatchNorm2d(outChannels))
-        : null;
-  }
-
-  override forward(x: Tensor): Tensor {
-    const identity = this.downsample ? this.downsample(x) : x;
-    const out = this.bn2(this.conv2(F.relu(this.bn1(this.conv1(x)))));
-    return F.relu(out.add(identity));
-  }
-}
+// The example's block is torchvision's BasicBlock, parameter names included.
+import { BasicBlock } from "../../assets/examples/resnet_cnn";
 
 export default class ResNet18 extends nn.Module {
   conv1 = new nn.Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false });
