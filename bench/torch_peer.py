@@ -18,6 +18,10 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+# The examples written in PyTorch, shared with the parity fixtures' generator.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "golden"))
+from example_models import MLP, BasicBlock, ResNetCNN, TransformerBlock  # noqa: E402
+
 SINGLE_CALL_MS = 1.0  # bench/timer.ts SINGLE_CALL_MS
 BLOCK_TARGET_MS = 5.0  # bench/timer.ts BLOCK_TARGET_MS
 
@@ -104,23 +108,6 @@ def eager_add(plan, chain_length, shape):
     return {"chainLength": chain_length, "shape": shape, "us": summarize(samples, 1000.0)}
 
 
-class MLP(nn.Module):
-    """assets/examples/mlp.ts, layer for layer: 784 -> 256 -> 128 -> 10, ReLU, dropout 0.2 (off in eval)."""
-
-    def __init__(self, in_features=784, hidden1=256, hidden2=128, num_classes=10, dropout_p=0.2):
-        super().__init__()
-        self.fc1 = nn.Linear(in_features, hidden1)
-        self.fc2 = nn.Linear(hidden1, hidden2)
-        self.fc3 = nn.Linear(hidden2, num_classes)
-        self.dropout = nn.Dropout(dropout_p)
-
-    def forward(self, x):
-        x = x.flatten(1)
-        x = self.dropout(F.relu(self.fc1(x)))
-        x = self.dropout(F.relu(self.fc2(x)))
-        return self.fc3(x)
-
-
 def mlp_latency(plan, input_shape):
     torch.manual_seed(0)
     model = MLP().eval()
@@ -142,73 +129,6 @@ def mlp_latency(plan, input_shape):
         "callsPerBlock": calls,
         "ms": summarize(samples),
     }
-
-
-class BasicBlock(nn.Module):
-    """assets/examples/resnet_cnn.ts BasicBlock: two 3x3 conv-BN layers, identity or 1x1 projection."""
-
-    def __init__(self, cin, cout, stride=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.downsample = (
-            nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
-            if stride != 1 or cin != cout
-            else None
-        )
-
-    def forward(self, x):
-        identity = self.downsample(x) if self.downsample is not None else x
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return F.relu(out + identity)
-
-
-class ResNetCNN(nn.Module):
-    """assets/examples/resnet_cnn.ts, layer for layer (width 12, 10 classes)."""
-
-    def __init__(self, num_classes=10, width=12):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, width, 3, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
-        self.relu = nn.ReLU()
-        self.maxpool = nn.MaxPool2d(2)
-        self.layer1 = BasicBlock(width, width)
-        self.layer2 = BasicBlock(width, 2 * width, 2)
-        self.layer3 = BasicBlock(2 * width, 4 * width, 2)
-        self.avgpool = nn.AdaptiveAvgPool2d(1)
-        self.fc = nn.Linear(4 * width, num_classes)
-
-    def forward(self, x):
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        x = self.layer3(self.layer2(self.layer1(x)))
-        return self.fc(self.avgpool(x).flatten(1))
-
-
-class TransformerBlock(nn.Module):
-    """assets/examples/transformer_block.ts: pre-norm encoder block with an LM head."""
-
-    def __init__(self, vocab=1000, d=64, heads=4, ratio=4, max_len=64):
-        super().__init__()
-        self.tok_emb = nn.Embedding(vocab, d)
-        self.pos_emb = nn.Embedding(max_len, d)
-        self.ln1 = nn.LayerNorm(d)
-        self.attn = nn.MultiheadAttention(d, heads, batch_first=True)
-        self.ln2 = nn.LayerNorm(d)
-        self.mlp = nn.Sequential(nn.Linear(d, ratio * d), nn.GELU(), nn.Linear(ratio * d, d))
-        self.ln_f = nn.LayerNorm(d)
-        self.head = nn.Linear(d, vocab)
-
-    def forward(self, ids):
-        pos = torch.arange(ids.size(1))
-        x = self.tok_emb(ids) + self.pos_emb(pos)
-        h = self.ln1(x)
-        a, _ = self.attn(h, h, h, need_weights=False)
-        x = x + a
-        x = x + self.mlp(self.ln2(x))
-        return self.head(self.ln_f(x))
 
 
 class ResNet18(nn.Module):
