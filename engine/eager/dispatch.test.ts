@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as T from "../api";
 import { type OpAttrs, type OpInput, type OpObserver, apply, applyMulti, callModule, setOpObserver } from "./dispatch";
-import { type Kernel, defineOp } from "./registry";
+import { none } from "../ops/flops";
+import { type Kernel, defineOp } from "../ops/record";
 import { setBackend } from "./backend";
 
 beforeAll(async () => {
@@ -241,11 +242,14 @@ describe("reads", () => {
 let throwing: () => never = () => {
   throw new Error("unset");
 };
-const DOUBLE = defineOp({ name: "test_double", kernel: ([x], a) => tf.mul(x as tf.Tensor, a.factor as number) });
-const HALVES = defineOp({ name: "test_halves", kernel: ([x]) => tf.split(x as tf.Tensor, 2) });
+/** An op with only a kernel, for dispatch's sake: no ONNX form, no FLOPs. */
+const testOp = (name: string, kernel: Kernel) =>
+  defineOp({ name, summary: "test op", kernel, onnx: { unsupported: "a test op" }, flops: none, effect: "pure" });
+const DOUBLE = testOp("test_double", ([x], a) => tf.mul(x as tf.Tensor, a.factor as number));
+const HALVES = testOp("test_halves", ([x]) => tf.split(x as tf.Tensor, 2));
 const THROWS: Kernel = () => throwing();
-const MY_OP = defineOp({ name: "my_op", kernel: THROWS });
-const OUTER = defineOp({ name: "outer", kernel: THROWS });
+const MY_OP = testOp("my_op", THROWS);
+const OUTER = testOp("test_outer", THROWS);
 
 describe("apply / applyMulti", () => {
   it("wrap the kernel's result in a Tensor and report it", () => {

@@ -2,9 +2,9 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { Tensor } from "../api/tensor";
 import { OpError } from "../api/errors";
 import { beginOp, endOp } from "./deferred-dispose";
-import type { OpAttrs, OpDef } from "./registry";
+import type { OpAttrs, OpDef } from "../ops/record";
 
-export type { AttrValue, OpAttrs } from "./registry";
+export type { AttrValue, OpAttrs } from "../ops/record";
 
 export type OpInput = Tensor | null;
 
@@ -104,7 +104,8 @@ function run(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): tf.Tensor 
 }
 
 /** Runs one op with one output; every Tandem op goes through here or `applyMulti`. */
-export function apply(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): Tensor {
+export function apply<A extends OpAttrs>(record: OpDef<A>, inputs: readonly OpInput[], attrs: A): Tensor {
+  const def = record as unknown as OpDef;
   const ic = interceptor;
   if (ic !== null) {
     const deferred = ic.intercept(def, inputs, attrs);
@@ -116,7 +117,8 @@ export function apply(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): T
   return out;
 }
 
-export function applyMulti(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): Tensor[] {
+export function applyMulti<A extends OpAttrs>(record: OpDef<A>, inputs: readonly OpInput[], attrs: A): Tensor[] {
+  const def = record as unknown as OpDef;
   const ic = interceptor;
   if (ic !== null) {
     const deferred = ic.intercept(def, inputs, attrs);

@@ -1,6 +1,5 @@
 import type * as tf from "@tensorflow/tfjs-core";
-import type { DType } from "../api/dtype";
-import type { OpAttrs } from "../eager/registry";
+import type { OpAttrs, TensorType } from "../ops/record";
 import type { SourceLocation } from "../../shared/location";
 
 /**
@@ -11,10 +10,7 @@ import type { SourceLocation } from "../../shared/location";
  */
 export type NodeKind = "input" | "parameter" | "constant" | "call" | "output";
 
-export interface TensorType {
-  shape: number[];
-  dtype: DType;
-}
+export type { TensorType } from "../ops/record";
 
 /** One value flowing along an edge: output `index` of `node`. */
 export interface Value {

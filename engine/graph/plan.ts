@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { type Kernel, type OpAttrs, getOp } from "../eager/registry";
+import { type Kernel, type OpAttrs, getOp } from "../ops/record";
 import type { Graph, Node, Value } from "./ir";
 
 /** Where a step reads an input; `perm` when a computed value must be permuted for the kernel. */

@@ -3,7 +3,7 @@ import type { Module } from "../api/nn/module";
 import type { Tensor } from "../api/tensor";
 import { type OpInput, type OpInterceptor, type OpObserver, setOpInterceptor, setOpObserver } from "../eager/dispatch";
 import { flattenOutputs } from "../eager/outputs";
-import type { OpAttrs, OpDef } from "../eager/registry";
+import type { OpAttrs, OpDef } from "../ops/record";
 import { Graph, type TensorType, type Value } from "./ir";
 import { runPasses } from "./passes";
 import { PendingTensor } from "./pending";

@@ -5,7 +5,7 @@ import type { Module } from "../api/nn/module";
 import type { Tensor } from "../api/tensor";
 import { type OpInput, type OpObserver, setOpObserver } from "../eager/dispatch";
 import { flattenOutputs } from "../eager/outputs";
-import type { OpAttrs, OpDef } from "../eager/registry";
+import type { OpAttrs, OpDef } from "../ops/record";
 import { Graph, type Node, type Value } from "./ir";
 import { formatType } from "./print";
 

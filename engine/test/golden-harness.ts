@@ -11,10 +11,16 @@
  * - module: `m = new ctor(...args, kwargs?)`, `m.load_state_dict(sd)`, `m.eval()`, `m(...inputs, forward_kwargs?)`.
  * The kwargs object is appended only when it is non-empty.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 
-export const GROUPS = ["tensor_ops", "creation", "functional", "modules"] as const;
-export type Group = (typeof GROUPS)[number];
+const FIXTURES = new URL("./fixtures/golden/", import.meta.url);
+
+/** Every fixture file's group: the original four and one per op family (tools/golden/families/). */
+export const GROUPS: readonly string[] = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => f.slice(0, -".json".length))
+  .sort();
+export type Group = string;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -170,7 +176,7 @@ const cache = new Map<string, FixtureFile>();
 export function loadFixtures(group: Group): FixtureFile {
   const hit = cache.get(group);
   if (hit) return hit;
-  const url = new URL(`./fixtures/golden/${group}.json`, import.meta.url);
+  const url = new URL(`${group}.json`, FIXTURES);
   const doc = JSON.parse(readFileSync(url, "utf8")) as Json;
   if (!isObject(doc)) throw new Error(`${group}.json: not an object`);
   const cases = arr(doc, "cases", `${group}.json`).map((c, i) => parseCase(c, i, group));

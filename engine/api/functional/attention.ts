@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { apply } from "../../eager/dispatch";
-import { defineOp } from "../../eager/registry";
+import { numel } from "../../ops/flops";
+import { defineOp } from "../../ops/record";
+import { ATTENTION_ONNX_OPS, additiveMask as additiveOnnx, attentionFlops, emitAttention } from "./attention-onnx";
 import { OpError } from "../errors";
 import type { Tensor } from "../tensor";
 import { broadcastShapes } from "../ops/broadcast";
@@ -70,12 +72,34 @@ export function scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, op
   return apply(SDPA, [q, k, v, attn_mask], { is_causal, scale: options.scale ?? 1 / Math.sqrt(e) });
 }
 
-const SDPA = defineOp({
+type SdpaAttrs = { is_causal: boolean; scale: number };
+
+const SDPA = defineOp<SdpaAttrs>({
   name: "scaled_dot_product_attention",
+  summary: "softmax(q kᵀ · scale + mask) v, with an optional causal mask",
   kernel: ([q, k, v, attnMask], attrs) => {
     const f = (t: tf.Tensor | null | undefined) => castRaw(t as tf.Tensor, "float32");
     const [l, s] = [(q as tf.Tensor).shape.at(-2) as number, (k as tf.Tensor).shape.at(-2) as number];
     const mask = attnMask ? additiveMask(attnMask) : attrs.is_causal ? causalMask(l, s) : null;
-    return attend(f(q), f(k), f(v), mask, attrs.scale as number).out;
+    return attend(f(q), f(k), f(v), mask, attrs.scale).out;
   },
+  onnx: {
+    ops: ATTENTION_ONNX_OPS,
+    emit: (ctx) => {
+      const rank = ctx.type(0).shape.length;
+      const [l, s] = [ctx.type(0).shape[rank - 2] as number, ctx.type(1).shape[rank - 2] as number];
+      let mask: string | null = ctx.has(3) ? additiveOnnx(ctx, 3, false) : null;
+      if (!mask && ctx.attrs.is_causal) {
+        const m = new Float32Array(l * s);
+        for (let i = 0; i < l; i++) for (let j = i + 1; j < s; j++) m[i * s + j] = -Infinity;
+        mask = ctx.b.constant(undefined, "float32", [l, s], m);
+      }
+      return emitAttention(ctx, ctx.input(0), ctx.input(1), ctx.input(2), rank, ctx.attrs.scale, mask).out;
+    },
+  },
+  flops: ({ inputs }) => {
+    const [q, k, v] = [inputs[0]?.shape ?? [], inputs[1]?.shape ?? [], inputs[2]?.shape ?? []];
+    return attentionFlops(numel(q.slice(0, -2)), q.at(-2) ?? 1, k.at(-2) ?? 1, q.at(-1) ?? 1, v.at(-1) ?? 1);
+  },
+  effect: "pure",
 });

@@ -1,6 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { apply } from "../../eager/dispatch";
-import { defineOp } from "../../eager/registry";
+import { numel, shapeOf } from "../../ops/flops";
+import { defineOp } from "../../ops/record";
+import { type Activation } from "./linear";
+import { activationFlops, emitActivation } from "./activation-fusion";
 import { OpError, formatShape } from "../errors";
 import { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
@@ -107,19 +110,42 @@ export function conv2d(x: Tensor, weight: Tensor, biasOrOptions: Tensor | Conv2d
 
 const ACTIVATIONS: Record<string, (t: tf.Tensor) => tf.Tensor> = { linear: (t) => t, relu: tf.relu, sigmoid: tf.sigmoid };
 
-export const CONV2D = defineOp({
+type Conv2dAttrs = { stride: [number, number]; dilation: [number, number]; groups: number; pads: Pads; activation: Activation };
+
+export const CONV2D = defineOp<Conv2dAttrs>({
   name: "conv2d",
+  summary: "2-D convolution over NCHW input (stride, padding, dilation, groups), optionally with a fused activation",
   layouts: { 1: HWIO },
+  takesActivation: true,
   kernel: ([x, filter, bias], attrs) => {
-    const stride = attrs.stride as [number, number];
-    const dilation = attrs.dilation as [number, number];
-    const pads = attrs.pads as Pads;
+    const { stride, dilation, pads } = attrs;
     const f = filter as tf.Tensor4D;
     // tfjs convolves channels-last; the transposes keep PyTorch's NCHW at the API.
     const nhwc = tf.transpose(castRaw(x as tf.Tensor, "float32"), [0, 2, 3, 1]) as tf.Tensor4D;
-    let y: tf.Tensor = grouped(nhwc, f, attrs.groups as number, f.shape[3], stride, dilation, pads);
+    let y: tf.Tensor = grouped(nhwc, f, attrs.groups, f.shape[3], stride, dilation, pads);
     if (bias) y = tf.add(y, bias);
-    const activation = ACTIVATIONS[(attrs.activation as string | undefined) ?? "linear"] ?? ((t: tf.Tensor) => t);
+    const activation = ACTIVATIONS[attrs.activation] ?? ((t: tf.Tensor) => t);
     return tf.transpose(activation(y), [0, 3, 1, 2]);
   },
+  onnx: {
+    ops: ["Conv", "FusedConv"],
+    emit: (ctx) => {
+      const [[t, b], [l, r]] = ctx.attrs.pads;
+      const attrs = {
+        kernel_shape: ctx.type(1).shape.slice(2),
+        strides: ctx.attrs.stride,
+        dilations: ctx.attrs.dilation,
+        group: ctx.attrs.groups,
+        pads: [t, l, b, r],
+      };
+      return emitActivation(ctx, ctx.op("Conv", [ctx.input(0), ctx.input(1), ctx.input(2)], attrs));
+    },
+  },
+  // 2·(output numel)·(C_in / groups)·kH·kW, + output numel for a bias and for a fused activation.
+  flops: (call) => {
+    const out = numel(call.outputs[0]?.shape ?? []);
+    const perOutput = numel(shapeOf(call, 1).slice(1));
+    return 2 * out * perOutput + (call.inputs[2] ? out : 0) + activationFlops(call);
+  },
+  effect: "pure",
 });

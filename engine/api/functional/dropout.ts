@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { apply } from "../../eager/dispatch";
-import { defineOp } from "../../eager/registry";
+import { elementwise } from "../../ops/flops";
+import { defineOp } from "../../ops/record";
 import { ApiError } from "../errors";
 import { defaultGenerator } from "../random";
 import type { Tensor } from "../tensor";
@@ -18,13 +19,17 @@ export function dropout(x: Tensor, options: DropoutOptions = {}): Tensor {
   return apply(DROPOUT, [x], { p });
 }
 
-const DROPOUT = defineOp({
+const DROPOUT = defineOp<{ p: number }>({
   name: "dropout",
+  summary: "zeroes elements with probability p and scales the rest by 1 / (1 - p) (training only)",
   kernel: ([x], attrs) => {
     const t = x as tf.Tensor;
-    const p = attrs.p as number;
+    const p = attrs.p;
     const keep = tf.tensor(defaultGenerator().uniform(t.size), t.shape);
     const mask = tf.cast(tf.greaterEqual(keep, p), "float32");
     return p === 1 ? tf.zerosLike(t) : tf.div(tf.mul(t, mask), 1 - p);
   },
+  onnx: { unsupported: "dropout with training=true is random; export models in eval mode" },
+  flops: elementwise,
+  effect: "random",
 });

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { apply } from "../../eager/dispatch";
-import { defineOp } from "../../eager/registry";
+import { none } from "../../ops/flops";
+import { defineOp } from "../../ops/record";
 import { OpError } from "../errors";
 import type { Tensor } from "../tensor";
 
@@ -18,8 +19,9 @@ export function embedding(ids: Tensor, weight: Tensor, _options: EmbeddingOption
   return apply(EMBEDDING, [ids, weight], {});
 }
 
-const EMBEDDING = defineOp({
+const EMBEDDING = defineOp<Record<string, never>>({
   name: "embedding",
+  summary: "rows of weight picked by integer ids",
   kernel: ([ids, weight]) => {
     const w = weight as tf.Tensor;
     const rows = w.shape[0] as number;
@@ -33,4 +35,7 @@ const EMBEDDING = defineOp({
     }
     return tf.gather(w, ids as tf.Tensor);
   },
+  onnx: { ops: ["Gather"], emit: (ctx) => ctx.op("Gather", [ctx.input(1), ctx.input(0)], { axis: 0 }) },
+  flops: none,
+  effect: "pure",
 });

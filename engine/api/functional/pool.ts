@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { apply } from "../../eager/dispatch";
-import { type OpAttrs, defineOp } from "../../eager/registry";
+import type { EmitContext } from "../../ops/emit-context";
+import { numel, reduction } from "../../ops/flops";
+import { defineOp } from "../../ops/record";
 import { OpError } from "../errors";
 import type { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
@@ -21,7 +23,7 @@ export interface AvgPool2dOptions {
   divisor_override?: number | null;
 }
 
-interface Geometry {
+type Geometry = {
   kernel: [number, number];
   stride: [number, number];
   padding: [number, number];
@@ -29,7 +31,7 @@ interface Geometry {
   out: [number, number];
   /** Extra bottom/right padding that ceil_mode's last, partial window reaches into. */
   extra: [number, number];
-}
+};
 
 /** PyTorch's pooling output size, including ceil_mode's rule that a window may not start in the padding. */
 function geometry(name: string, x: Tensor, kernelSize: IntPair, o: { stride?: IntPair | null; padding?: IntPair; dilation?: IntPair; ceil_mode?: boolean }): Geometry {
@@ -55,9 +57,25 @@ function geometry(name: string, x: Tensor, kernelSize: IntPair, o: { stride?: In
   return { kernel, stride, padding, dilation, out, extra };
 }
 
-/** The geometry as op attributes, and back: kernels get everything they need from attrs. */
-const geometryAttrs = (g: Geometry) => ({ kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, out: g.out, extra: g.extra });
-const geometryOf = (a: OpAttrs): Geometry => a as unknown as Geometry;
+/** The geometry as op attributes: kernels get everything they need from attrs. */
+const geometryAttrs = (g: Geometry): Geometry => ({ kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, out: g.out, extra: g.extra });
+
+type MaxPoolAttrs = Geometry & { ceil_mode: boolean };
+type AvgPoolAttrs = Geometry & { ceil_mode: boolean; count_include_pad: boolean; divisor_override: number | null };
+
+function emitPool(ctx: EmitContext<MaxPoolAttrs | AvgPoolAttrs>, onnx: "MaxPool" | "AveragePool"): string {
+  const a = ctx.attrs;
+  const [ph, pw] = a.padding;
+  const attrs: Record<string, number | number[]> = { kernel_shape: a.kernel, strides: a.stride, pads: [ph, pw, ph, pw], ceil_mode: a.ceil_mode ? 1 : 0 };
+  if ("count_include_pad" in a) {
+    if (a.divisor_override !== null) ctx.unsupported("avg_pool2d with divisor_override has no ONNX equivalent");
+    attrs.count_include_pad = a.count_include_pad ? 1 : 0;
+  } else attrs.dilations = a.dilation;
+  return ctx.op(onnx, [ctx.input(0)], attrs);
+}
+
+/** kH·kW per output element. */
+const windowFlops = ({ attrs, outputs }: { attrs: Geometry; outputs: readonly { shape: number[] }[] }) => numel(outputs[0]?.shape ?? []) * attrs.kernel[0] * attrs.kernel[1];
 
 function padNHWC(x: tf.Tensor4D, g: Geometry, value: number): tf.Tensor4D {
   const [ph, pw] = g.padding;
@@ -69,16 +87,19 @@ function padNHWC(x: tf.Tensor4D, g: Geometry, value: number): tf.Tensor4D {
 const toNHWC = (x: tf.Tensor): tf.Tensor4D => tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D;
 const toNCHW = (x: tf.Tensor): tf.Tensor => tf.transpose(x, [0, 3, 1, 2]);
 
-const MAX_POOL2D = defineOp({
+const MAX_POOL2D = defineOp<MaxPoolAttrs>({
   name: "max_pool2d",
-  kernel: ([x], attrs) => {
-    const g = geometryOf(attrs);
+  summary: "2-D max pooling over NCHW input (stride, padding, dilation, ceil_mode)",
+  kernel: ([x], g) => {
     // Padding with -inf means padded cells never win, which is how PyTorch treats them.
     const padded = padNHWC(toNHWC(castRaw(x as tf.Tensor, "float32")), g, -Infinity);
     const dilated = g.dilation[0] > 1 || g.dilation[1] > 1;
     const y = dilated ? tf.pool(padded, g.kernel, "max", "valid", g.dilation, g.stride) : tf.maxPool(padded, g.kernel, g.stride, "valid");
     return toNCHW(y);
   },
+  onnx: { ops: ["MaxPool"], emit: (ctx) => emitPool(ctx, "MaxPool") },
+  flops: windowFlops,
+  effect: "pure",
 });
 
 export function max_pool2d(x: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}): Tensor {
@@ -108,19 +129,22 @@ function divisors(shape: readonly number[], g: Geometry, countIncludePad: boolea
   return out;
 }
 
-const AVG_POOL2D = defineOp({
+const AVG_POOL2D = defineOp<AvgPoolAttrs>({
   name: "avg_pool2d",
-  kernel: ([x], attrs) => {
-    const g = geometryOf(attrs);
+  summary: "2-D average pooling over NCHW input (stride, padding, ceil_mode, count_include_pad, divisor_override)",
+  kernel: ([x], g) => {
     const t = castRaw(x as tf.Tensor, "float32");
     const area = g.kernel[0] * g.kernel[1];
-    const override = attrs.divisor_override as number | null;
-    const div = override === null ? divisors(t.shape, g, attrs.count_include_pad as boolean) : new Float32Array(g.out[0] * g.out[1]).fill(override);
+    const override = g.divisor_override;
+    const div = override === null ? divisors(t.shape, g, g.count_include_pad) : new Float32Array(g.out[0] * g.out[1]).fill(override);
     // tfjs averages over the whole (zero-padded) window; rescale where PyTorch divides by fewer cells.
     let y: tf.Tensor = tf.avgPool(padNHWC(toNHWC(t), g, 0), g.kernel, g.stride, "valid");
     if (!div.every((d) => d === area)) y = tf.mul(y, tf.tensor(div.map((d) => area / d), [1, g.out[0], g.out[1], 1]));
     return toNCHW(y);
   },
+  onnx: { ops: ["AveragePool"], emit: (ctx) => emitPool(ctx, "AveragePool") },
+  flops: windowFlops,
+  effect: "pure",
 });
 
 export function avg_pool2d(x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}): Tensor {
@@ -133,14 +157,30 @@ export function avg_pool2d(x: Tensor, kernelSize: IntPair, options: AvgPool2dOpt
  * Averaging matrix [in, out] with PyTorch's adaptive bins, floor(i*in/out) to ceil((i+1)*in/out);
  * laid out for a plain matMul (tfjs-wasm's transposeB path is slow).
  */
-function adaptiveMatrix(inSize: number, outSize: number): tf.Tensor2D {
+function adaptiveWeights(inSize: number, outSize: number): Float32Array {
   const m = new Float32Array(inSize * outSize);
   for (let i = 0; i < outSize; i++) {
     const start = Math.floor((i * inSize) / outSize);
     const end = Math.ceil(((i + 1) * inSize) / outSize);
     for (let k = start; k < end; k++) m[k * outSize + i] = 1 / (end - start);
   }
-  return tf.tensor2d(m, [inSize, outSize]);
+  return m;
+}
+const adaptiveMatrix = (inSize: number, outSize: number): tf.Tensor2D => tf.tensor2d(adaptiveWeights(inSize, outSize), [inSize, outSize]);
+
+/** Equal bins are a pooling op; unequal ones are the kernel's two averaging matrices: Mhᵀ · x · Mw. */
+function emitAdaptiveAvgPool(ctx: EmitContext<{ output_size: [number, number] }>): string {
+  const [oh, ow] = ctx.attrs.output_size;
+  const [h, w] = ctx.type(0).shape.slice(-2) as [number, number];
+  if (oh === 1 && ow === 1 && ctx.type(0).shape.length === 4) return ctx.op("GlobalAveragePool", [ctx.input(0)]);
+  if (h % oh === 0 && w % ow === 0 && ctx.type(0).shape.length === 4) {
+    const k = [h / oh, w / ow];
+    return ctx.op("AveragePool", [ctx.input(0)], { kernel_shape: k, strides: k });
+  }
+  const byCols = ctx.op("MatMul", [ctx.cast(0, "float32"), ctx.b.constant(undefined, "float32", [w, ow], adaptiveWeights(w, ow))]);
+  const hWeights = adaptiveWeights(h, oh);
+  const transposed = new Float32Array(oh * h).map((_, k) => hWeights[(k % h) * oh + Math.floor(k / h)] as number);
+  return ctx.op("MatMul", [ctx.b.constant(undefined, "float32", [oh, h], transposed), byCols]);
 }
 
 export function adaptive_avg_pool2d(x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
@@ -152,11 +192,12 @@ export function adaptive_avg_pool2d(x: Tensor, outputSize: number | readonly (nu
   return apply(ADAPTIVE_AVG_POOL2D, [x], { output_size: [oh, ow] });
 }
 
-const ADAPTIVE_AVG_POOL2D = defineOp({
+const ADAPTIVE_AVG_POOL2D = defineOp<{ output_size: [number, number] }>({
   name: "adaptive_avg_pool2d",
+  summary: "2-D average pooling to a given output size, PyTorch's bins",
   kernel: ([x], attrs) => {
     const t = castRaw(x as tf.Tensor, "float32");
-    const [oh, ow] = attrs.output_size as [number, number];
+    const [oh, ow] = attrs.output_size;
     const [h, w] = t.shape.slice(-2) as [number, number];
     const r = t.rank;
     if (oh === 1 && ow === 1) return tf.mean(t, [r - 2, r - 1], true);
@@ -171,4 +212,7 @@ const ADAPTIVE_AVG_POOL2D = defineOp({
     const rows = tf.matMul(tf.reshape(byRow, [-1, h]), adaptiveMatrix(h, oh));
     return tf.transpose(tf.reshape(rows, [...lead, ow, oh]), [...lead.keys(), r - 1, r - 2]);
   },
+  onnx: { ops: ["GlobalAveragePool", "AveragePool", "MatMul"], emit: emitAdaptiveAvgPool },
+  flops: reduction,
+  effect: "pure",
 });

@@ -1,6 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { applyMulti } from "../../eager/dispatch";
-import { defineOp } from "../../eager/registry";
+import type { EmitContext } from "../../ops/emit-context";
+import { numel } from "../../ops/flops";
+import { defineOp } from "../../ops/record";
+import { ATTENTION_ONNX_OPS, additiveMask as additiveOnnx, emitAttention } from "../functional/attention-onnx";
 import { ApiError, OpError } from "../errors";
 import { attend } from "../functional/attention";
 import type { Parameter } from "../parameter";
@@ -36,11 +39,14 @@ function additive(mask: tf.Tensor): tf.Tensor {
  * merge. Inputs [query, key, value, in_proj_weight (as [E, 3E]), in_proj_bias, attn_mask,
  * key_padding_mask]; outputs [context [N, L, E] (or [L, E] unbatched), weights].
  */
-const MHA = defineOp({
+type MhaAttrs = { num_heads: number; batch_first: boolean; average_attn_weights: boolean };
+
+const MHA = defineOp<MhaAttrs>({
   name: "multi_head_attention",
+  summary: "nn.MultiheadAttention's core: in-projection, per-head attention, head merge (the out-projection is a linear)",
   layouts: { 3: [1, 0] },
   kernel: ([query, key, value, wT, bias, attnMask, keyPadding], attrs) => {
-    const heads = attrs.num_heads as number;
+    const heads = attrs.num_heads;
     const batched = (query as tf.Tensor).rank === 3;
     // Work in [N, L, E]: unbatched input gets a batch of one, sequence-first input is transposed.
     const toNLE = (t: tf.Tensor) => (!batched ? tf.expandDims(t, 0) : attrs.batch_first ? t : tf.transpose(t, [1, 0, 2]));
@@ -72,7 +78,54 @@ const MHA = defineOp({
     }
     return [ctx, w];
   },
+  onnx: { ops: ["Reshape", ...ATTENTION_ONNX_OPS, "Slice", "ReduceMean"], emit: emitMultiHeadAttention },
+  // q, k, v in-projections (2·N·L·E·E each), then attention per head.
+  flops: ({ inputs, attrs }) => {
+    const [q, k] = [inputs[0]?.shape ?? [], inputs[1]?.shape ?? []];
+    const e = q.at(-1) ?? 1;
+    const [l, s] = [q.at(-2) ?? 1, k.at(-2) ?? 1];
+    const n = q.length === 3 ? numel(q) / (l * e) : 1;
+    const d = e / attrs.num_heads;
+    const projections = 2 * n * l * e * e + 2 * 2 * n * s * e * e;
+    return projections + 2 * n * attrs.num_heads * l * s * d * 2 + 3 * n * attrs.num_heads * l * s;
+  },
+  effect: "pure",
 });
+
+/** The same steps as the kernel, spelled out in ONNX ops: in-projection, heads, attention, merge. */
+function emitMultiHeadAttention(ctx: EmitContext<MhaAttrs>): string[] {
+  const heads = ctx.attrs.num_heads;
+  const batched = ctx.type(0).shape.length === 3;
+  const e = ctx.type(0).shape.at(-1) as number;
+  const d = e / heads;
+  const toNLE = (i: number) => {
+    if (!batched) return ctx.op("Unsqueeze", [ctx.input(i), ctx.int64([0])]);
+    return ctx.attrs.batch_first ? ctx.input(i) : ctx.op("Transpose", [ctx.input(i)], { perm: [1, 0, 2] });
+  };
+  const part = (i: number, p: number) => ctx.op("Slice", [ctx.input(i), ctx.int64([p * e]), ctx.int64([(p + 1) * e]), ctx.int64([0])]);
+  const project = (i: number, p: number) => {
+    let y = ctx.op("MatMul", [toNLE(i), ctx.op("Transpose", [part(3, p)], { perm: [1, 0] })]);
+    if (ctx.has(4)) y = ctx.op("Add", [y, part(4, p)]);
+    return ctx.op("Transpose", [ctx.op("Reshape", [y, ctx.int64([0, -1, heads, d])])], { perm: [0, 2, 1, 3] }); // [N, H, T, D]
+  };
+  let mask: string | null = null;
+  if (ctx.has(5)) {
+    const m = additiveOnnx(ctx, 5, true);
+    mask = ctx.type(5).shape.length === 2 ? m : ctx.op("Reshape", [m, ctx.int64([-1, heads, ...ctx.type(5).shape.slice(1)])]);
+  }
+  if (ctx.has(6)) {
+    const kp = ctx.op("Reshape", [additiveOnnx(ctx, 6, true), ctx.int64([0, 1, 1, -1])]);
+    mask = mask ? ctx.op("Add", [mask, kp]) : kp;
+  }
+  const att = emitAttention(ctx, project(0, 0), project(1, 1), project(2, 2), 4, 1 / Math.sqrt(d), mask);
+  let out = ctx.op("Reshape", [ctx.op("Transpose", [att.out], { perm: [0, 2, 1, 3] }), ctx.int64([0, -1, e])]);
+  let weights = ctx.attrs.average_attn_weights ? ctx.op("ReduceMean", [att.weights], { axes: [1], keepdims: 0 }) : att.weights;
+  if (!batched) {
+    out = ctx.op("Squeeze", [out, ctx.int64([0])]);
+    weights = ctx.op("Squeeze", [weights, ctx.int64([0])]);
+  }
+  return [out, weights];
+}
 
 /**
  * nn.MultiheadAttention with PyTorch's parameters (in_proj_weight [3E, E], in_proj_bias, out_proj)

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { apply } from "../../eager/dispatch";
-import { type AttrValue, type OpDef, defineOp } from "../../eager/registry";
+import type { EmitContext } from "../../ops/emit-context";
+import { elementwise } from "../../ops/flops";
+import { type OpCall, type OpDef, defineOp } from "../../ops/record";
 import { type DType, promoteTypes, scalarResultType } from "../dtype";
 import type { Tensor } from "../tensor";
 import { broadcastShapes } from "./broadcast";
@@ -35,14 +37,35 @@ function scalar(value: number, dtype: DType): tf.Tensor {
  * A binary op computes in `attrs.dtype`; a number operand arrives as `attrs.other` with no second
  * input, so the IR and the exporter see it as a constant rather than a tensor.
  */
-function binaryOp(name: string, kernelName: string): OpDef {
-  return defineOp({
+type BinaryAttrs = { dtype: DType; other?: number };
+
+/** `neutral`: the number operand that makes the op a no-op (x + 0, x * 1). */
+function binaryOp(name: string, kernelName: string, onnx: string, summary: string, extra: { neutral?: number; negate?: boolean } = {}): OpDef<BinaryAttrs> {
+  return defineOp<BinaryAttrs>({
     name,
+    summary,
     kernel: ([a, b], attrs) => {
-      const dtype = attrs.dtype as DType;
+      const dtype = attrs.dtype;
       return kernel(kernelName, { a: castRaw(a as tf.Tensor, dtype), b: b ? castRaw(b, dtype) : scalar(attrs.other as number, dtype) });
     },
+    onnx: {
+      ops: extra.negate ? [onnx, "Not"] : [onnx],
+      emit: (ctx) => {
+        const dtype = ctx.attrs.dtype;
+        const b = ctx.has(1) ? ctx.cast(1, dtype) : ctx.scalar(ctx.attrs.other as number, dtype);
+        const y = ctx.op(onnx, [ctx.cast(0, dtype), b]);
+        return extra.negate ? ctx.op("Not", [y]) : y;
+      },
+    },
+    flops: elementwise,
+    effect: "pure",
+    ...(extra.neutral === undefined ? {} : { noop: (call: OpCall<BinaryAttrs>) => noopBinary(name, call, extra.neutral as number) }),
   });
+}
+
+function noopBinary(name: string, call: OpCall<BinaryAttrs>, neutral: number): string | null {
+  const same = call.inputs.length === 1 && call.attrs.other === neutral && call.inputs[0]?.dtype === call.outputs[0]?.dtype;
+  return same ? `${name} ${neutral === 0 ? "of" : "by"} ${neutral}` : null;
 }
 
 /**
@@ -61,19 +84,19 @@ function binary(def: OpDef, a: Tensor, b: Operand, mode: Mode): Tensor {
   return apply(def, [a, b], { dtype });
 }
 
-const ADD = binaryOp("add", "Add");
-const SUB = binaryOp("sub", "Sub");
-const MUL = binaryOp("mul", "Multiply");
-const DIV = binaryOp("div", "RealDiv");
-const POW = binaryOp("pow", "Pow");
-const MAXIMUM = binaryOp("maximum", "Maximum");
-const MINIMUM = binaryOp("minimum", "Minimum");
-const GT = binaryOp("gt", "Greater");
-const LT = binaryOp("lt", "Less");
-const GE = binaryOp("ge", "GreaterEqual");
-const LE = binaryOp("le", "LessEqual");
-const EQ = binaryOp("eq", "Equal");
-const NE = binaryOp("ne", "NotEqual");
+const ADD = binaryOp("add", "Add", "Add", "a + b, broadcasting", { neutral: 0 });
+const SUB = binaryOp("sub", "Sub", "Sub", "a - b, broadcasting", { neutral: 0 });
+const MUL = binaryOp("mul", "Multiply", "Mul", "a * b, broadcasting", { neutral: 1 });
+const DIV = binaryOp("div", "RealDiv", "Div", "a / b, true division (integers give float32)", { neutral: 1 });
+const POW = binaryOp("pow", "Pow", "Pow", "a ** b");
+const MAXIMUM = binaryOp("maximum", "Maximum", "Max", "elementwise maximum");
+const MINIMUM = binaryOp("minimum", "Minimum", "Min", "elementwise minimum");
+const GT = binaryOp("gt", "Greater", "Greater", "a > b, bool");
+const LT = binaryOp("lt", "Less", "Less", "a < b, bool");
+const GE = binaryOp("ge", "GreaterEqual", "GreaterOrEqual", "a >= b, bool");
+const LE = binaryOp("le", "LessEqual", "LessOrEqual", "a <= b, bool");
+const EQ = binaryOp("eq", "Equal", "Equal", "a == b, bool");
+const NE = binaryOp("ne", "NotEqual", "Equal", "a != b, bool", { negate: true });
 
 export const add = (a: Tensor, b: Operand): Tensor => binary(ADD, a, b, "promote");
 export const sub = (a: Tensor, b: Operand): Tensor => binary(SUB, a, b, "promote");
@@ -91,27 +114,64 @@ export const ne = (a: Tensor, b: Operand): Tensor => binary(NE, a, b, "compare")
 
 type Unary = (x: tf.Tensor) => tf.Tensor;
 const byName = (kernelName: string): Unary => (x) => kernel(kernelName, { x });
+type NoAttrs = Record<string, never>;
 
-/** `float` ops (exp, tanh...) return float32 for integer inputs, as PyTorch does. */
-function unaryOp(name: string, fn: Unary, float: boolean): (x: Tensor) => Tensor {
-  const def = defineOp({ name, kernel: ([x]) => fn(float ? castRaw(x as tf.Tensor, "float32") : (x as tf.Tensor)) });
+interface UnarySpec {
+  /** Returns float32 for integer inputs, as PyTorch's exp or tanh do. */
+  float: boolean;
+  summary: string;
+  /** The ONNX form as a chain of ops on the (float) input; rsqrt is Reciprocal(Sqrt(x)). */
+  onnx: (ctx: EmitContext<NoAttrs>, x: string) => string;
+  onnxOps: readonly string[];
+  fusableActivation?: boolean;
+}
+
+function unaryOp(name: string, fn: Unary, spec: UnarySpec): (x: Tensor) => Tensor {
+  const def = defineOp<NoAttrs>({
+    name,
+    summary: spec.summary,
+    kernel: ([x]) => fn(spec.float ? castRaw(x as tf.Tensor, "float32") : (x as tf.Tensor)),
+    onnx: { ops: spec.onnxOps, emit: (ctx) => spec.onnx(ctx, spec.float ? ctx.cast(0, "float32") : ctx.input(0)) },
+    flops: elementwise,
+    effect: "pure",
+    ...(spec.fusableActivation ? { fusableActivation: true } : {}),
+  });
   return (x: Tensor) => apply(def, [x], {});
 }
 
-export const neg = unaryOp("neg", byName("Neg"), false);
-export const abs = unaryOp("abs", byName("Abs"), false);
+/** A unary op that is one ONNX op of the same meaning. */
+const simple = (onnx: string, float: boolean, summary: string, fusableActivation = false): UnarySpec => ({
+  float,
+  summary,
+  onnx: (ctx, x) => ctx.op(onnx, [x]),
+  onnxOps: [onnx],
+  fusableActivation,
+});
+
+export const neg = unaryOp("neg", byName("Neg"), simple("Neg", false, "negation, -x"));
+export const abs = unaryOp("abs", byName("Abs"), simple("Abs", false, "absolute value, |x|"));
 // relu on bools and ints: tfjs's Relu kernel wants numbers, so those go through tf.relu's casts.
-export const relu = unaryOp("relu", (t) => (t.dtype === "float32" ? kernel("Relu", { x: t }) : tf.relu(t)), false);
-export const exp = unaryOp("exp", byName("Exp"), true);
-export const log = unaryOp("log", byName("Log"), true);
-export const sqrt = unaryOp("sqrt", byName("Sqrt"), true);
-export const rsqrt = unaryOp("rsqrt", byName("Rsqrt"), true);
-export const sin = unaryOp("sin", byName("Sin"), true);
-export const cos = unaryOp("cos", byName("Cos"), true);
-export const erf = unaryOp("erf", byName("Erf"), true);
-export const sigmoid = unaryOp("sigmoid", byName("Sigmoid"), true);
-export const tanh = unaryOp("tanh", byName("Tanh"), true);
-export const silu = unaryOp("silu", (t) => kernel("Multiply", { a: t, b: kernel("Sigmoid", { x: t }) }), true);
+export const relu = unaryOp("relu", (t) => (t.dtype === "float32" ? kernel("Relu", { x: t }) : tf.relu(t)), simple("Relu", false, "max(x, 0)", true));
+export const exp = unaryOp("exp", byName("Exp"), simple("Exp", true, "e ** x"));
+export const log = unaryOp("log", byName("Log"), simple("Log", true, "natural logarithm"));
+export const sqrt = unaryOp("sqrt", byName("Sqrt"), simple("Sqrt", true, "square root"));
+export const rsqrt = unaryOp("rsqrt", byName("Rsqrt"), {
+  float: true,
+  summary: "1 / sqrt(x)",
+  onnx: (ctx, x) => ctx.op("Reciprocal", [ctx.op("Sqrt", [x])]),
+  onnxOps: ["Reciprocal", "Sqrt"],
+});
+export const sin = unaryOp("sin", byName("Sin"), simple("Sin", true, "sine"));
+export const cos = unaryOp("cos", byName("Cos"), simple("Cos", true, "cosine"));
+export const erf = unaryOp("erf", byName("Erf"), simple("Erf", true, "Gauss error function"));
+export const sigmoid = unaryOp("sigmoid", byName("Sigmoid"), simple("Sigmoid", true, "1 / (1 + e ** -x)", true));
+export const tanh = unaryOp("tanh", byName("Tanh"), simple("Tanh", true, "hyperbolic tangent"));
+export const silu = unaryOp("silu", (t) => kernel("Multiply", { a: t, b: kernel("Sigmoid", { x: t }) }), {
+  float: true,
+  summary: "x * sigmoid(x) (swish)",
+  onnx: (ctx, x) => ctx.op("Mul", [x, ctx.op("Sigmoid", [x])]),
+  onnxOps: ["Mul", "Sigmoid"],
+});
 
 const SQRT_HALF = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -120,8 +180,11 @@ export interface GeluOptions {
   approximate?: "none" | "tanh";
 }
 
-const GELU = defineOp({
+type GeluAttrs = { approximate: "none" | "tanh" };
+
+const GELU = defineOp<GeluAttrs>({
   name: "gelu",
+  summary: "Gaussian error linear unit, exact (erf) or with approximate: \"tanh\"",
   kernel: ([x], attrs) => {
     const t = castRaw(x as tf.Tensor, "float32");
     if (attrs.approximate === "tanh") {
@@ -130,6 +193,22 @@ const GELU = defineOp({
     }
     return tf.mul(tf.mul(t, 0.5), tf.add(tf.erf(tf.mul(t, SQRT_HALF)), 1));
   },
+  onnx: {
+    ops: ["Erf", "Mul", "Add", "Tanh"],
+    emit: (ctx) => {
+      const t = ctx.cast(0, "float32");
+      const half = ctx.op("Mul", [t, ctx.scalar(0.5)]);
+      if (ctx.attrs.approximate === "tanh") {
+        const cube = ctx.op("Mul", [ctx.op("Mul", [t, t]), t]);
+        const inner = ctx.op("Mul", [ctx.op("Add", [t, ctx.op("Mul", [cube, ctx.scalar(0.044715)])]), ctx.scalar(SQRT_2_OVER_PI)]);
+        return ctx.op("Mul", [half, ctx.op("Add", [ctx.op("Tanh", [inner]), ctx.scalar(1)])]);
+      }
+      const erfOut = ctx.op("Erf", [ctx.op("Mul", [t, ctx.scalar(SQRT_HALF)])]);
+      return ctx.op("Mul", [half, ctx.op("Add", [erfOut, ctx.scalar(1)])]);
+    },
+  },
+  flops: elementwise,
+  effect: "pure",
 });
 
 /** GELU, exact (erf) or PyTorch's tanh approximation. */
@@ -141,31 +220,56 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   return apply(GELU, [x], { approximate });
 }
 
-const CLAMP = defineOp({
+type ClampAttrs = { min: number | null; max: number | null };
+
+const CLAMP = defineOp<ClampAttrs>({
   name: "clamp",
-  kernel: ([x], attrs) => {
+  summary: "x limited to [min, max]; either bound may be null",
+  kernel: ([x], { min, max }) => {
     let t = x as tf.Tensor;
-    const { min, max } = attrs as { min: number | null; max: number | null };
     if (min !== null) t = tf.maximum(t, tf.scalar(min, scalarResultType(t.dtype as DType, min)));
     if (max !== null) t = tf.minimum(t, tf.scalar(max, scalarResultType(t.dtype as DType, max)));
     return t;
   },
+  onnx: {
+    ops: ["Clip"],
+    emit: (ctx) => {
+      const dtype = ctx.type(0).dtype === "float32" ? "float32" : "int32";
+      const { min, max } = ctx.attrs;
+      return ctx.op("Clip", [ctx.input(0), min === null ? "" : ctx.scalar(min, dtype), max === null ? "" : ctx.scalar(max, dtype)]);
+    },
+  },
+  flops: elementwise,
+  effect: "pure",
 });
 
 export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor {
   return apply(CLAMP, [x], { min, max });
 }
 
-const WHERE = defineOp({
+type WhereAttrs = { dtype: DType; shape: number[]; a: number | null; b: number | null };
+
+const WHERE = defineOp<WhereAttrs>({
   name: "where",
+  summary: "torch.where(cond, a, b): a where cond is true, else b; numbers broadcast",
   kernel: ([cond, a, b], attrs) => {
-    const dtype = attrs.dtype as DType;
-    const shape = attrs.shape as number[];
+    const { dtype, shape } = attrs;
     const c = (cond as tf.Tensor).dtype === "bool" ? (cond as tf.Tensor) : tf.notEqual(cond as tf.Tensor, 0);
-    const side = (t: tf.Tensor | null | undefined, scalar: AttrValue | undefined) => (t ? castRaw(t, dtype) : tf.scalar(scalar as number, dtype));
+    const side = (t: tf.Tensor | null | undefined, value: number | null) => (t ? castRaw(t, dtype) : tf.scalar(value as number, dtype));
     // tfjs's where broadcasts, but needs the condition at least as large as the output.
     return tf.where(tf.broadcastTo(c, shape), tf.broadcastTo(side(a, attrs.a), shape), tf.broadcastTo(side(b, attrs.b), shape));
   },
+  onnx: {
+    ops: ["Where"],
+    emit: (ctx) => {
+      const dtype = ctx.attrs.dtype;
+      const cond = ctx.cast(0, "bool");
+      const side = (i: number, value: number | null) => (ctx.has(i) ? ctx.cast(i, dtype) : ctx.scalar(value as number, dtype));
+      return ctx.op("Where", [cond, side(1, ctx.attrs.a), side(2, ctx.attrs.b)]);
+    },
+  },
+  flops: elementwise,
+  effect: "pure",
 });
 
 /** torch.where(condition, input, other): picks from `a` where `cond` is true; numbers broadcast. */

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { apply } from "../../eager/dispatch";
-import { defineOp } from "../../eager/registry";
+import { numel } from "../../ops/flops";
+import { defineOp } from "../../ops/record";
 import type { DType } from "../dtype";
 import { promoteTypes } from "../dtype";
 import { OpError } from "../errors";
@@ -28,10 +29,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return apply(MATMUL, [a, b], { dtype: promoteTypes(a.dtype, b.dtype) });
 }
 
-const MATMUL = defineOp({
+const MATMUL = defineOp<{ dtype: DType }>({
   name: "matmul",
+  summary: "matrix product with PyTorch's 1-D and batch broadcasting rules",
   kernel: ([ra, rb], attrs) => {
-    const dtype = attrs.dtype as DType;
+    const dtype = attrs.dtype;
     let x = castRaw(ra as tf.Tensor, dtype);
     let y = castRaw(rb as tf.Tensor, dtype);
     const as = x.shape;
@@ -58,4 +60,14 @@ const MATMUL = defineOp({
     const shape = [...batch, ...(vecA ? [] : [m]), ...(vecB ? [] : [n])];
     return shape.length === out.rank ? out : tf.reshape(out, shape);
   },
+  onnx: {
+    ops: ["MatMul"],
+    emit: (ctx) => {
+      const dtype = ctx.attrs.dtype;
+      return ctx.op("MatMul", dtype === "float32" ? [ctx.cast(0, dtype), ctx.cast(1, dtype)] : [ctx.input(0), ctx.input(1)]);
+    },
+  },
+  // 2 per multiply-accumulate: each output element sums K products.
+  flops: ({ inputs, outputs }) => 2 * numel(outputs[0]?.shape ?? []) * ((inputs[0]?.shape.at(-1) ?? 1) as number),
+  effect: "pure",
 });

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { apply, applyMulti } from "../../eager/dispatch";
-import { defineOp } from "../../eager/registry";
+import type { EmitContext } from "../../ops/emit-context";
+import { none } from "../../ops/flops";
+import { type OpAttrs, type OpCall, defineOp } from "../../ops/record";
 import { promoteTypes } from "../dtype";
 import { ApiError, OpError, formatShape, normalizeDim } from "../errors";
 import type { Tensor } from "../tensor";
@@ -24,10 +26,41 @@ export function inferShape(name: string, x: Tensor, shape: readonly number[]): n
   return shape.map((d) => (d === -1 ? total / known : d));
 }
 
+const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+/** A shape op that leaves the shape as it was changes nothing. */
+const sameShape = (name: string) => (call: OpCall<OpAttrs>): string | null => {
+  const [i, o] = [call.inputs[0]?.shape, call.outputs[0]?.shape];
+  return i && o && same(i, o) ? `${name} to the same shape [${o.join(",")}]` : null;
+};
+
+/** A reshape to the traced shape; with a dynamic batch, dim 0 is copied from the input (Reshape's 0). */
+function emitReshape<A extends OpAttrs>(ctx: EmitContext<A>): string {
+  const shape = [...ctx.out.shape];
+  if (ctx.dynamicBatch !== null && shape.length > 0) {
+    if (shape[0] !== ctx.dynamicBatch || ctx.type(0).shape[0] !== ctx.dynamicBatch) {
+      ctx.unsupported(`with --dynamic-batch, a reshape must keep the batch as dim 0 (this one maps [${ctx.type(0).shape.join(",")}] to [${shape.join(",")}])`);
+    }
+    shape[0] = 0;
+  }
+  return ctx.op("Reshape", [ctx.input(0), ctx.int64(shape)]);
+}
+
+type ShapeAttrs = { shape: number[]; start_dim?: number; end_dim?: number };
+
 // view and flatten are reshapes too; they keep their own names so the IR reads like the source.
-const reshapeKernel = ([x]: readonly (tf.Tensor | null)[], a: { shape?: unknown }) => tf.reshape(x as tf.Tensor, a.shape as number[]);
-const RESHAPE = { reshape: defineOp({ name: "reshape", kernel: reshapeKernel }), view: defineOp({ name: "view", kernel: reshapeKernel }) };
-const FLATTEN = defineOp({ name: "flatten", kernel: reshapeKernel });
+function reshapeOp(name: string, summary: string) {
+  return defineOp<ShapeAttrs>({
+    name,
+    summary,
+    kernel: ([x], a) => tf.reshape(x as tf.Tensor, a.shape),
+    onnx: { ops: ["Reshape"], emit: emitReshape },
+    flops: none,
+    effect: "pure",
+    noop: sameShape(name),
+  });
+}
+const RESHAPE = { reshape: reshapeOp("reshape", "the same elements in a new shape (one dim may be -1)"), view: reshapeOp("view", "reshape, as PyTorch's view") };
+const FLATTEN = reshapeOp("flatten", "flatten(start_dim, end_dim): those dims merged into one");
 
 export function reshape(x: Tensor, shape: readonly number[], name: "reshape" | "view" = "reshape"): Tensor {
   return apply(RESHAPE[name], [x], { shape: inferShape(name, x, shape) });
@@ -43,9 +76,21 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return apply(FLATTEN, [x], { shape: target, start_dim: s, end_dim: e });
 }
 
-const permuteKernel = ([x]: readonly (tf.Tensor | null)[], a: { dims?: unknown }) => tf.transpose(x as tf.Tensor, a.dims as number[]);
-const PERMUTE = defineOp({ name: "permute", kernel: permuteKernel });
-const TRANSPOSE = defineOp({ name: "transpose", kernel: permuteKernel });
+type DimsAttrs = { dims: number[] };
+
+function permuteOp(name: string, summary: string) {
+  return defineOp<DimsAttrs>({
+    name,
+    summary,
+    kernel: ([x], a) => tf.transpose(x as tf.Tensor, a.dims),
+    onnx: { ops: ["Transpose"], emit: (ctx) => ctx.op("Transpose", [ctx.input(0)], { perm: ctx.attrs.dims }) },
+    flops: none,
+    effect: "pure",
+    noop: (call) => (call.attrs.dims.every((d, i) => d === i) ? `${name} that keeps every dim in place` : null),
+  });
+}
+const PERMUTE = permuteOp("permute", "dims reordered");
+const TRANSPOSE = permuteOp("transpose", "two dims swapped");
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.dim()) {
@@ -66,10 +111,25 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return apply(TRANSPOSE, [x], { dims: perm });
 }
 
-const UNSQUEEZE = defineOp({ name: "unsqueeze", kernel: ([x], a) => tf.expandDims(x as tf.Tensor, a.dim as number) });
-const SQUEEZE = defineOp({
+type OptionalDimAttrs = { dim: number | null };
+
+const UNSQUEEZE = defineOp<{ dim: number }>({
+  name: "unsqueeze",
+  summary: "a dim of size 1 inserted at dim",
+  kernel: ([x], a) => tf.expandDims(x as tf.Tensor, a.dim),
+  onnx: { ops: ["Reshape"], emit: emitReshape },
+  flops: none,
+  effect: "pure",
+  noop: sameShape("unsqueeze"),
+});
+const SQUEEZE = defineOp<OptionalDimAttrs>({
   name: "squeeze",
-  kernel: ([x], a) => (a.dim === null ? tf.squeeze(x as tf.Tensor) : tf.squeeze(x as tf.Tensor, [a.dim as number])),
+  summary: "dims of size 1 removed (only dim, when given)",
+  kernel: ([x], a) => (a.dim === null ? tf.squeeze(x as tf.Tensor) : tf.squeeze(x as tf.Tensor, [a.dim])),
+  onnx: { ops: ["Reshape"], emit: emitReshape },
+  flops: none,
+  effect: "pure",
+  noop: sameShape("squeeze"),
 });
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -86,7 +146,17 @@ export function squeeze(x: Tensor, dim?: number | null): Tensor {
   return apply(SQUEEZE, [x], { dim: d });
 }
 
-const SPLIT = defineOp({ name: "split", kernel: ([x], a) => tf.split(x as tf.Tensor, a.sizes as number[], a.dim as number) });
+const SPLIT = defineOp<{ sizes: number[]; dim: number }>({
+  name: "split",
+  summary: "pieces of the listed sizes along dim",
+  kernel: ([x], a) => tf.split(x as tf.Tensor, a.sizes, a.dim),
+  onnx: {
+    ops: ["Split"],
+    emit: (ctx) => ctx.b.node("Split", [ctx.input(0), ctx.int64(ctx.attrs.sizes)], ctx.site.outputs.length, { axis: ctx.attrs.dim }),
+  },
+  flops: none,
+  effect: "pure",
+});
 
 /** torch.split: pieces of `size` along dim (the last may be smaller), or pieces of the listed sizes. */
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
@@ -124,9 +194,29 @@ function checkSameRank(name: string, tensors: readonly Tensor[]): void {
   if (tensors.length === 0) throw new ApiError(`${name} expects a non-empty list of tensors`);
 }
 
-const castAll = (xs: readonly (tf.Tensor | null)[], dtype: unknown) => xs.map((t) => castRaw(t as tf.Tensor, dtype as Tensor["dtype"]));
-const CAT = defineOp({ name: "cat", kernel: (xs, a) => tf.concat(castAll(xs, a.dtype), a.dim as number) });
-const STACK = defineOp({ name: "stack", kernel: (xs, a) => tf.stack(castAll(xs, a.dtype), a.dim as number) });
+type JoinAttrs = { dim: number; dtype: Tensor["dtype"] };
+const castAll = (xs: readonly (tf.Tensor | null)[], dtype: Tensor["dtype"]) => xs.map((t) => castRaw(t as tf.Tensor, dtype));
+const castInputs = (ctx: EmitContext<JoinAttrs>) => Array.from({ length: ctx.inputCount }, (_, i) => ctx.cast(i, ctx.attrs.dtype));
+
+const CAT = defineOp<JoinAttrs>({
+  name: "cat",
+  summary: "tensors joined along an existing dim",
+  kernel: (xs, a) => tf.concat(castAll(xs, a.dtype), a.dim),
+  onnx: { ops: ["Concat"], emit: (ctx) => ctx.op("Concat", castInputs(ctx), { axis: ctx.attrs.dim }) },
+  flops: none,
+  effect: "pure",
+});
+const STACK = defineOp<JoinAttrs>({
+  name: "stack",
+  summary: "tensors joined along a new dim",
+  kernel: (xs, a) => tf.stack(castAll(xs, a.dtype), a.dim),
+  onnx: {
+    ops: ["Concat", "Unsqueeze"],
+    emit: (ctx) => ctx.op("Concat", castInputs(ctx).map((v) => ctx.op("Unsqueeze", [v, ctx.int64([ctx.attrs.dim])])), { axis: ctx.attrs.dim }),
+  },
+  flops: none,
+  effect: "pure",
+});
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   checkSameRank("cat", tensors);
@@ -158,21 +248,36 @@ const sliceBox = (shape: readonly number[], dim: number, start: number, length: 
   begin: shape.map((_, k) => (k === dim ? start : 0)),
   size: shape.map((s, k) => (k === dim ? length : s)),
 });
-const SELECT = defineOp({
+const SELECT = defineOp<{ dim: number; index: number }>({
   name: "select",
+  summary: "the slice at index along dim, with dim removed (x[:, 3])",
   kernel: ([x], a) => {
     const t = x as tf.Tensor;
-    const box = sliceBox(t.shape, a.dim as number, a.index as number, 1);
-    return tf.squeeze(tf.slice(t, box.begin, box.size), [a.dim as number]);
+    const box = sliceBox(t.shape, a.dim, a.index, 1);
+    return tf.squeeze(tf.slice(t, box.begin, box.size), [a.dim]);
   },
+  // A scalar index removes the dim, as select does.
+  onnx: { ops: ["Gather"], emit: (ctx) => ctx.op("Gather", [ctx.input(0), ctx.scalar(ctx.attrs.index, "int64")], { axis: ctx.attrs.dim }) },
+  flops: none,
+  effect: "pure",
 });
-const NARROW = defineOp({
+const NARROW = defineOp<{ dim: number; start: number; length: number }>({
   name: "narrow",
+  summary: "length elements along dim from start, dim kept",
   kernel: ([x], a) => {
     const t = x as tf.Tensor;
-    const box = sliceBox(t.shape, a.dim as number, a.start as number, a.length as number);
+    const box = sliceBox(t.shape, a.dim, a.start, a.length);
     return tf.slice(t, box.begin, box.size);
   },
+  onnx: {
+    ops: ["Slice"],
+    emit: (ctx) => {
+      const { dim, start, length } = ctx.attrs;
+      return ctx.op("Slice", [ctx.input(0), ctx.int64([start]), ctx.int64([start + length]), ctx.int64([dim])]);
+    },
+  },
+  flops: none,
+  effect: "pure",
 });
 
 /** x.select(dim, index): the slice at `index`, with `dim` removed (x[:, 3] in PyTorch). */
@@ -196,8 +301,25 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return apply(NARROW, [x], { dim: d, start: s, length });
 }
 
-const EXPAND = defineOp({ name: "expand", kernel: ([x], a) => tf.broadcastTo(x as tf.Tensor, a.sizes as number[]) });
-const TO = defineOp({ name: "to", kernel: ([x], a) => tf.cast(x as tf.Tensor, a.dtype as Tensor["dtype"]) });
+const EXPAND = defineOp<{ sizes: number[] }>({
+  name: "expand",
+  summary: "size-1 dims broadcast to sizes, without copying in PyTorch",
+  kernel: ([x], a) => tf.broadcastTo(x as tf.Tensor, a.sizes),
+  onnx: { ops: ["Expand"], emit: (ctx) => ctx.op("Expand", [ctx.input(0), ctx.int64(ctx.attrs.sizes)]) },
+  flops: none,
+  effect: "pure",
+  noop: sameShape("expand"),
+});
+const TO = defineOp<{ dtype: Tensor["dtype"] }>({
+  name: "to",
+  summary: "cast to dtype",
+  // tfjs casts -2.0 to false; PyTorch (and ONNX) call every nonzero true.
+  kernel: ([x], a) => (a.dtype === "bool" && (x as tf.Tensor).dtype !== "bool" ? tf.notEqual(x as tf.Tensor, 0) : tf.cast(x as tf.Tensor, a.dtype)),
+  onnx: { ops: ["Cast"], emit: (ctx) => ctx.castValue(ctx.input(0), ctx.attrs.dtype) },
+  flops: none,
+  effect: "pure",
+  noop: (call) => (call.inputs[0]?.dtype === call.outputs[0]?.dtype ? `cast to the dtype it already has (${call.attrs.dtype})` : null),
+});
 
 /** x.expand(...sizes): broadcasts size-1 dims to `sizes`; -1 keeps a dim. */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {

@@ -3,15 +3,12 @@ import { OnnxBuilder } from "../../onnx/builder";
 import type { OnnxData, OnnxDType } from "../../onnx/dtype";
 import { ModelProtoSchema } from "../../onnx/generated/onnx_pb";
 import { modelStats } from "../../onnx/model-stats";
-import type { Graph, Node } from "../ir";
-import { EmitContext, type Emitter } from "./context";
-import { BASIC_EMITTERS } from "./ops-basic";
-import { NN_EMITTERS } from "./ops-nn";
+import { EmitContext } from "../../ops/emit-context";
+import { getOp } from "../../ops/record";
+import { type Graph, type Node, typeOf } from "../ir";
 import { type QuantizeReport, quantizeDynamicInt8 } from "./quantize";
 
-export { OnnxExportError } from "./context";
-
-const EMITTERS: Readonly<Record<string, Emitter>> = { ...BASIC_EMITTERS, ...NN_EMITTERS };
+export { OnnxExportError } from "../../ops/emit-context";
 
 export interface ExportOptions {
   opset?: number;
@@ -81,10 +78,13 @@ export function exportOnnx(graph: Graph, options: ExportOptions): ExportResult {
         break;
       }
       case "call": {
-        const emit = EMITTERS[node.op];
-        const ctx = new EmitContext(b, node, names, batch);
-        if (!emit) return ctx.unsupported("Tandem has no ONNX mapping for this op yet");
-        emit(ctx).forEach((name, i) => names.set(key(i), name));
+        const site = { op: node.op, name: node.name, attrs: node.attrs, location: node.location, inputs: node.inputs.map((v) => (v ? typeOf(v) : null)), outputs: node.types };
+        const inputNames = node.inputs.map((v) => (v ? (names.get(`${v.node.id}:${v.index}`) ?? "") : ""));
+        const ctx = new EmitContext(b, site, inputNames, batch);
+        const form = getOp(node.op).onnx;
+        if ("unsupported" in form) return ctx.unsupported(form.unsupported);
+        const emitted = form.emit(ctx);
+        (typeof emitted === "string" ? [emitted] : emitted).forEach((name, i) => names.set(key(i), name));
         break;
       }
       case "output":

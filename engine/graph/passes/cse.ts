@@ -1,7 +1,5 @@
+import { getOp } from "../../ops/record";
 import type { Graph, Node } from "../ir";
-
-/** Ops whose result is not a function of their inputs alone. */
-const IMPURE = new Set(["dropout"]);
 
 const signature = (n: Node): string =>
   `${n.op}(${n.inputs.map((v) => (v ? `${v.node.id}:${v.index}` : "-")).join(",")})${JSON.stringify(n.attrs)}`;
@@ -11,7 +9,8 @@ export function eliminateCommonSubexpressions(graph: Graph): string[] {
   const changes: string[] = [];
   const seen = new Map<string, Node>();
   for (const node of [...graph.nodes]) {
-    if (node.kind !== "call" || IMPURE.has(node.op)) continue;
+    // A random op's result is not a function of its inputs alone.
+    if (node.kind !== "call" || getOp(node.op).effect !== "pure") continue;
     const sig = signature(node);
     const first = seen.get(sig);
     if (!first) {

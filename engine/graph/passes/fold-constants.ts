@@ -1,8 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { getOp } from "../../eager/registry";
+import { getOp } from "../../ops/record";
 import type { Graph, Node } from "../ir";
 
-const IMPURE = new Set(["dropout"]);
 const held = (n: Node) => n.kind === "parameter" || n.kind === "constant";
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -14,12 +13,14 @@ const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 export function foldConstants(graph: Graph): string[] {
   const changes: string[] = [];
   for (const node of [...graph.nodes]) {
-    if (node.kind !== "call" || IMPURE.has(node.op)) continue;
+    if (node.kind !== "call") continue;
+    const def = getOp(node.op);
+    // A random op folded into a constant would repeat one sample forever.
+    if (def.effect !== "pure") continue;
     const inputs = node.inputs.filter((v) => v !== null);
     if (inputs.length === 0 || !inputs.every((v) => held(v.node))) continue;
     const inputSize = inputs.reduce((n, v) => n + size(v.node.types[v.index]?.shape ?? []), 0);
     if (node.types.reduce((n, t) => n + size(t.shape), 0) > 4 * inputSize) continue;
-    const def = getOp(node.op);
     const raw = tf.tidy(() => {
       const args = node.inputs.map((v, i) => {
         if (!v) return null;

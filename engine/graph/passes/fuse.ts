@@ -1,7 +1,5 @@
+import { getOp } from "../../ops/record";
 import type { Graph, Node, Value } from "../ir";
-
-/** Activations tfjs's fused matMul and conv2d kernels apply in the same pass over the output. */
-const FUSABLE = new Set(["relu", "sigmoid"]);
 
 const soleUser = (graph: Graph, node: Node): Node | null => {
   const users = graph.users(node);
@@ -9,16 +7,17 @@ const soleUser = (graph: Graph, node: Node): Node | null => {
 };
 
 /**
- * Activation fusion: linear/conv2d followed by relu or sigmoid (and nothing else reading the
+ * Activation fusion: an op with a fused kernel (linear, conv2d) followed by an activation that
+ * kernel can apply (relu, sigmoid) (and nothing else reading the
  * pre-activation) becomes one fused kernel call, saving a pass over memory.
  */
 export function fuseActivations(graph: Graph): string[] {
   const changes: string[] = [];
   for (const node of [...graph.nodes]) {
-    if (node.kind !== "call" || (node.op !== "linear" && node.op !== "conv2d")) continue;
+    if (node.kind !== "call" || !getOp(node.op).takesActivation) continue;
     if ((node.attrs.activation ?? "linear") !== "linear") continue;
     const act = soleUser(graph, node);
-    if (!act || act.kind !== "call" || !FUSABLE.has(act.op) || act.types[0]?.dtype !== "float32") continue;
+    if (!act || act.kind !== "call" || !getOp(act.op).fusableActivation || act.types[0]?.dtype !== "float32") continue;
     node.attrs = { ...node.attrs, activation: act.op };
     graph.replaceAllUses({ node: act, index: 0 }, { node, index: 0 });
     graph.remove(act);
