@@ -147,7 +147,14 @@ export const CaseMemory = z.object({
   library: z.array(LibraryMemory),
 });
 
-export const OpRow = z.object({ key: z.string(), calls: z.number(), ms: z.number(), pct: z.number() });
+export const OpRow = z.object({
+  key: z.string(),
+  calls: z.number(),
+  ms: z.number(),
+  pct: z.number(),
+  /** The Tandem op a row of another library's names stands for (onnxruntime's Conv: conv2d). */
+  op: z.string().optional(),
+});
 export type OpRow = z.infer<typeof OpRow>;
 
 export const OpProfile = z.object({

@@ -12,6 +12,7 @@
  *
  * The graph modes also give `byNode`, ms per forward per IR node, for the graph view's heat colours.
  */
+import { opForOnnxType } from "../ops/record";
 import { fromBinary } from "@bufbuild/protobuf";
 import type { OpProfile, OpRow } from "../../shared/bench";
 import type { Module } from "../api/nn/module";
@@ -234,7 +235,8 @@ export function ortProfile(events: readonly OrtProfileEvent[], graph: Graph, onn
     source: "onnxruntime profiling (separate session), kernel time per node; node times exclude the session's own overhead",
     forwards,
     profiledMsPerForward: total,
-    byOp: stripBytes(byOp.table(forwards, total)),
+    // Each ONNX type under the op whose record emits it, so rows compare like with like (Conv beside conv2d).
+    byOp: stripBytes(byOp.table(forwards, total)).map((r) => ({ ...r, op: opForOnnxType(r.key) })),
     byModule: stripBytes(byModule.table(forwards, total)),
     byNode: perForward(byNode, forwards),
   };

@@ -148,10 +148,10 @@ describe("memory", () => {
 
 describe("per-op profiles", () => {
   const c = result.cases[0] as (typeof result.cases)[number];
-  it("maps onnxruntime's op types to the model's names so rows compare like with like", () => {
-    expect(canonicalOp("Conv", "graph:ort")).toBe("conv2d");
-    expect(canonicalOp("ReorderOutput", "graph:ort")).toBe("ReorderOutput");
-    expect(canonicalOp("Conv", "eager")).toBe("Conv");
+  it("puts onnxruntime's op types under the model's op names (from the engine) so rows compare like with like", () => {
+    expect(canonicalOp({ key: "Conv", calls: 1, ms: 1, pct: 1, op: "conv2d" })).toBe("conv2d");
+    expect(canonicalOp({ key: "ReorderOutput", calls: 1, ms: 1, pct: 1, op: "ReorderOutput" })).toBe("ReorderOutput");
+    expect(canonicalOp({ key: "conv2d", calls: 1, ms: 1, pct: 1 })).toBe("conv2d");
     const table = profileTable(c, "op", 5);
     expect(table.keys[0]).toBe("conv2d");
     expect(table.keys).toHaveLength(5);
@@ -226,22 +226,22 @@ describe("graph heat", () => {
 
   it("takes each node's time from byNode when the profile has it", () => {
     const profile = result.cases[0]?.profiles.find((p) => p.variant === "graph:tfjs") as OpProfile;
-    const heat = nodeHeat(profile, "graph:tfjs", nodes);
+    const heat = nodeHeat(profile, nodes);
     expect(heat.how).toBe("node");
     expect(heat.ms.get("conv2d")).toBe(profile.byNode?.conv2d);
     expect(heat.maxMs).toBe(Math.max(...heat.ms.values()));
   });
 
-  it("falls back to the mean time of one call of the node's op type (eager, onnxruntime op types mapped)", () => {
-    const profile = OpProfile.parse({ variant: "graph:ort@1t", source: "", forwards: 2, profiledMsPerForward: 3, byOp: [{ key: "Conv", calls: 2, ms: 2, pct: 66 }, { key: "Relu", calls: 1, ms: 1, pct: 33 }], byModule: [] });
-    const heat = nodeHeat(profile, "graph:ort", nodes);
+  it("falls back to the mean time of one call of the node's op type (eager, onnxruntime op types under the op the engine mapped them to)", () => {
+    const profile = OpProfile.parse({ variant: "graph:ort@1t", source: "", forwards: 2, profiledMsPerForward: 3, byOp: [{ key: "Conv", calls: 2, ms: 2, pct: 66, op: "conv2d" }, { key: "Relu", calls: 1, ms: 1, pct: 33, op: "relu" }], byModule: [] });
+    const heat = nodeHeat(profile, nodes);
     expect(heat.how).toBe("op-mean");
     expect(Object.fromEntries(heat.ms)).toEqual({ conv2d: 1, conv2d_1: 1, relu: 1 });
   });
 
   it("sums a collapsed module group's ops", () => {
     const profile = OpProfile.parse({ variant: "graph:tfjs", source: "", forwards: 1, profiledMsPerForward: 6, byOp: [], byModule: [], byNode: { conv2d: 1, conv2d_1: 2, relu: 3 } });
-    const drawn = drawnHeat(nodeHeat(profile, "graph:tfjs", nodes), nodes, (n) => (n.name.startsWith("conv2d") ? "layer1" : null));
+    const drawn = drawnHeat(nodeHeat(profile, nodes), nodes, (n) => (n.name.startsWith("conv2d") ? "layer1" : null));
     expect(Object.fromEntries(drawn)).toEqual({ conv2d: 1, conv2d_1: 2, relu: 3, "group:layer1": 3 });
   });
 

@@ -19,7 +19,7 @@ export interface NodeHeat {
   how: "node" | "op-mean";
 }
 
-export function nodeHeat(profile: OpProfile, mode: string, nodes: readonly ViewNode[]): NodeHeat {
+export function nodeHeat(profile: OpProfile, nodes: readonly ViewNode[]): NodeHeat {
   const ms = new Map<string, number>();
   const calls = nodes.filter((n) => n.kind === "call");
   if (profile.byNode) {
@@ -30,7 +30,7 @@ export function nodeHeat(profile: OpProfile, mode: string, nodes: readonly ViewN
   } else {
     const perCall = new Map<string, number>();
     for (const r of profile.byOp) {
-      const key = canonicalOp(r.key, mode);
+      const key = canonicalOp(r);
       if (r.calls > 0 && !perCall.has(key)) perCall.set(key, r.ms / r.calls);
     }
     for (const n of calls) {

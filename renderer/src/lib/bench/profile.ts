@@ -1,47 +1,13 @@
-import type { BenchCase } from "../../../../shared/bench";
+import type { BenchCase, OpRow } from "../../../../shared/bench";
 import type { Row } from "../data-export";
 import type { ChartOption } from "../echarts";
-import { type BenchPalette, fmtMs, modeOf, variantColor } from "./common";
+import { type BenchPalette, fmtMs, variantColor } from "./common";
 
-/** Per-op profile bars, with onnxruntime's op types under the model's names. */
+/** Per-op profile bars; rows in onnxruntime's op types carry the model's op they stand for. */
 
-
-/**
- * onnxruntime's op types under the model's own op names, so that a row compares like with like
- * (Conv beside conv2d). Ops onnxruntime adds (ReorderOutput, ...) keep their names.
- */
-const ONNX_OPS: Record<string, string> = {
-  Conv: "conv2d",
-  FusedConv: "conv2d",
-  ConvTranspose: "conv_transpose2d",
-  Relu: "relu",
-  Sigmoid: "sigmoid",
-  Tanh: "tanh",
-  Gelu: "gelu",
-  FastGelu: "gelu",
-  Softmax: "softmax",
-  MaxPool: "max_pool2d",
-  AveragePool: "avg_pool2d",
-  GlobalAveragePool: "adaptive_avg_pool2d",
-  Gemm: "linear",
-  FusedGemm: "linear",
-  MatMul: "matmul",
-  FusedMatMul: "matmul",
-  Add: "add",
-  Sub: "sub",
-  Mul: "mul",
-  Div: "div",
-  BatchNormalization: "batch_norm",
-  LayerNormalization: "layer_norm",
-  Flatten: "flatten",
-  Reshape: "reshape",
-  Transpose: "permute",
-  Concat: "cat",
-};
-
-/** A profile row's key as the model names it: onnxruntime op types mapped (see ONNX_OPS), others as they are. */
-export function canonicalOp(key: string, mode: string): string {
-  return mode === "graph:ort" || mode === "ort-bare" ? (ONNX_OPS[key] ?? key) : key;
+/** A profile row's key as the model names it: the engine maps other libraries' op types (Conv: conv2d). */
+export function canonicalOp(row: OpRow): string {
+  return row.op ?? row.key;
 }
 
 export type ProfileGrouping = "op" | "module";
@@ -71,9 +37,8 @@ export interface ProfileTable {
 export function profileTable(c: BenchCase, by: ProfileGrouping, top: number): ProfileTable {
   const merged = new Map<string, Map<string, ProfileRow>>();
   for (const p of c.profiles) {
-    const mode = c.variants.find((v) => v.name === p.variant)?.mode ?? modeOf(p.variant);
     for (const r of by === "op" ? p.byOp : p.byModule) {
-      const key = by === "op" ? canonicalOp(r.key, mode) : r.key;
+      const key = by === "op" ? canonicalOp(r) : r.key;
       const forKey = merged.get(key) ?? new Map<string, ProfileRow>();
       merged.set(key, forKey);
       const row = forKey.get(p.variant);
