@@ -167,3 +167,21 @@ describe("tandem backends", () => {
     for (const b of list.filter((x) => !x.available)) expect(b.reason).toBeTruthy();
   });
 });
+
+describe("tandem ops", () => {
+  it("lists the API and every registered op with its ONNX form, generated from the code", async () => {
+    const { code, stdout } = await tandem("ops", "--json");
+    expect(code).toBe(0);
+    const c = JSON.parse(stdout) as { api: { F: string[]; nn: string[]; tensor: string[] }; ops: { name: string; onnx: string[] | null; unsupported: string | null }[] };
+    expect(c.api.F).toContain("conv2d");
+    expect(c.api.nn).toContain("Linear");
+    expect(c.api.tensor).toContain("matmul");
+    expect(c.api.tensor).not.toContain("raw"); // engine internals are not API
+    expect(c.ops.find((o) => o.name === "conv2d")?.onnx).toContain("Conv");
+    expect(c.ops.find((o) => o.name === "dropout")?.unsupported).toMatch(/random/);
+    const text = await tandem("ops");
+    expect(text.stdout).toMatch(/Ops \(\d+ registered/);
+    const md = await tandem("ops", "--md");
+    expect(md.stdout).toContain("| `conv2d` |");
+  });
+});

@@ -10,6 +10,7 @@ import { registerCheckCommand } from "./check";
 import { formatExport, formatGraphExplain } from "./format-graph";
 import { registerSessionCommands, saveRunToSession } from "./sessions";
 import { registerBenchCommand } from "./bench";
+import { registerOpsCommand } from "./ops";
 import { registerServeCommand } from "../serve/command";
 
 /** Exit codes: 0 success, 1 the user's model is at fault, 2 Tandem or the machine is. */
@@ -206,6 +207,7 @@ program
     }
   });
 
+registerOpsCommand(program);
 registerSessionCommands(program);
 registerBenchCommand(program);
 registerServeCommand(program); // tandem serve: engine/serve/
