@@ -9,6 +9,7 @@ export * as nn from "./nn";
 export * as F from "./functional";
 export { manual_seed, Generator } from "./random";
 export { tensor, zeros, ones, full, zeros_like, ones_like, full_like, arange, randn, rand, randint } from "./creation";
+export { empty, eye, linspace, randn_like, rand_like, randint_like } from "./creation";
 export { matmul } from "./ops/linalg";
 export { cat, stack, reshape, flatten, permute, transpose, unsqueeze, squeeze, chunk, split } from "./ops/shape";
 export {

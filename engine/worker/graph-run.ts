@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { GraphRunSummary, Parity } from "../../shared/graph";
 import type { OutputSummary } from "../../shared/run";
 import { Tensor } from "../api";
+import { defaultGenerator } from "../api/random";
 import type { Graph } from "../graph/ir";
 import { runPasses } from "../graph/passes";
 import { compilePlan } from "../graph/plan";
@@ -14,6 +15,8 @@ import { currentUserFrame } from "./stack";
 import { parity } from "./parity";
 import { summarize } from "./summarize";
 
+type RandomState = ReturnType<ReturnType<typeof defaultGenerator>["snapshot"]>;
+
 
 /** What a graph runner hands back: outputs of the cold run, their parity, and the warm times. */
 export interface RunnerResult {
@@ -24,14 +27,19 @@ export interface RunnerResult {
   extra?: Partial<GraphRunSummary>;
 }
 
-/** The compiled tfjs plan: same kernels as eager, no tracing or checks per call. */
-function runPlan(graph: Graph, ctx: ExecutionContext, traced: TraceResult): RunnerResult & { compileMs: number } {
+/**
+ * The compiled tfjs plan: same kernels as eager, no tracing or checks per call. Its first run
+ * starts from the random stream where the trace started (`rng`), so random ops draw what eager
+ * drew and parity compares like with like.
+ */
+function runPlan(graph: Graph, ctx: ExecutionContext, traced: TraceResult, rng: RandomState): RunnerResult & { compileMs: number } {
   const compileStart = performance.now();
   const plan = compilePlan(graph);
   const compileMs = performance.now() - compileStart;
   const raws = ctx.args.map((a) => a.raw);
   const names = graph.outputNode.outputNames ?? [];
   try {
+    defaultGenerator().restore(rng);
     const firstStart = performance.now();
     const first = plan.run(raws);
     const firstForwardMs = performance.now() - firstStart;
@@ -62,6 +70,7 @@ export async function runGraph(ctx: ExecutionContext): Promise<Execution> {
   const { model, args, inputNames, request } = ctx;
   const runner = request.mode === "graph:ort" ? "ort" : "tfjs";
   tf.engine().startScope();
+  const rng = defaultGenerator().snapshot();
   const traceStart = performance.now();
   const traced = trace(model, args, inputNames, { locate: () => currentUserFrame()?.location ?? null });
   const traceMs = performance.now() - traceStart;
@@ -88,7 +97,7 @@ export async function runGraph(ctx: ExecutionContext): Promise<Execution> {
     const passesMs = performance.now() - passesStart;
 
     const exported = request.export ? await exportAndCheck(traced, ctx) : undefined;
-    const ran = runner === "ort" ? await runOnnx(traced, ctx) : runPlan(traced.graph, ctx, traced);
+    const ran = runner === "ort" ? await runOnnx(traced, ctx) : runPlan(traced.graph, ctx, traced, rng);
     const summary: GraphRunSummary = {
       ...base,
       fallback: null,

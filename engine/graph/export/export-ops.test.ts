@@ -19,6 +19,12 @@ import { OnnxExportError, exportOnnx } from "./onnx-export";
  */
 const NOT_IN_GOLDEN: Readonly<Record<string, string>> = {
   dropout: "random: engine/api/functional tests check its mask rate and scaling",
+  randn: "random: engine/api/sampling.test.ts checks its statistics, and that graphs keep it random",
+  rand: "random: engine/api/sampling.test.ts checks its statistics, and that graphs keep it random",
+  randint: "random: engine/api/sampling.test.ts checks its statistics, and that graphs keep it random",
+  randn_like: "random: engine/api/sampling.test.ts checks its statistics, and that graphs keep it random",
+  rand_like: "random: engine/api/sampling.test.ts checks its statistics, and that graphs keep it random",
+  randint_like: "random: engine/api/sampling.test.ts checks its statistics, and that graphs keep it random",
 };
 
 class CaseModel extends tandem.nn.Module {
