@@ -17,4 +17,8 @@ export {
   relu, sigmoid, tanh, gt, lt, ge, le, eq, ne, where,
 } from "./ops/elementwise";
 export { sum, mean, softmax, log_softmax } from "./ops/reduce";
+export {
+  square, reciprocal, sign, floor, ceil, round, trunc, remainder, fmod,
+  logical_and, logical_or, logical_xor, logical_not, isnan, isinf, nan_to_num,
+} from "./ops/pointwise";
 export { OpError as ShapeError, ApiError as TandemError } from "./errors";

@@ -9,6 +9,7 @@ import type { Operand } from "./ops/elementwise";
 import { matmul } from "./ops/linalg";
 import * as red from "./ops/reduce";
 import type { Dims, ValuesIndices } from "./ops/reduce";
+import * as pw from "./ops/pointwise";
 import * as sh from "./ops/shape";
 
 /** `f(2, 3)` or `f([2, 3])`, as PyTorch accepts sizes. */
@@ -108,6 +109,24 @@ export class Tensor {
   relu(): Tensor { return ew.relu(this); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
   tanh(): Tensor { return ew.tanh(this); }
+
+  // Elementwise math and logic (ops/pointwise.ts).
+  square(): Tensor { return pw.square(this); }
+  reciprocal(): Tensor { return pw.reciprocal(this); }
+  sign(): Tensor { return pw.sign(this); }
+  floor(): Tensor { return pw.floor(this); }
+  ceil(): Tensor { return pw.ceil(this); }
+  round(): Tensor { return pw.round(this); }
+  trunc(): Tensor { return pw.trunc(this); }
+  remainder(other: Operand): Tensor { return pw.remainder(this, other); }
+  fmod(other: Operand): Tensor { return pw.fmod(this, other); }
+  logical_and(other: Tensor): Tensor { return pw.logical_and(this, other); }
+  logical_or(other: Tensor): Tensor { return pw.logical_or(this, other); }
+  logical_xor(other: Tensor): Tensor { return pw.logical_xor(this, other); }
+  logical_not(): Tensor { return pw.logical_not(this); }
+  isnan(): Tensor { return pw.isnan(this); }
+  isinf(): Tensor { return pw.isinf(this); }
+  nan_to_num(options: pw.NanToNumOptions = {}): Tensor { return pw.nan_to_num(this, options); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
   softmax(dim: number): Tensor { return red.softmax(this, dim); }
   log_softmax(dim: number): Tensor { return red.log_softmax(this, dim); }

@@ -9,4 +9,5 @@ export { ReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, Identity, Dropout, Flatten } 
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling";
 export { Sequential, ModuleList } from "./container";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from "./attention";
+export { LeakyReLU, ELU, ReLU6, Hardswish, Hardsigmoid, Hardtanh, Mish, Softplus, GLU } from "./nonlinear";
 export * as init from "./init-public";

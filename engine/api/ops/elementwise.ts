@@ -14,7 +14,7 @@ export type Operand = Tensor | number | boolean;
  * The tfjs kernel by name, without tf.add's argument conversion and checks: the API has already
  * checked shapes and made the dtypes agree, and skipping them saves ~2.5 µs of ~8 µs per small op.
  */
-const kernel = (name: string, inputs: tf.NamedTensorMap): tf.Tensor => tf.engine().runKernel(name, inputs) as tf.Tensor;
+export const kernel = (name: string, inputs: tf.NamedTensorMap): tf.Tensor => tf.engine().runKernel(name, inputs) as tf.Tensor;
 
 /** Scalars reused across calls (x.mul(2) in a loop): they are immutable, so one kept copy serves. */
 const scalars = new Map<string, tf.Tensor>();
@@ -112,11 +112,11 @@ export const le = (a: Tensor, b: Operand): Tensor => binary(LE, a, b, "compare")
 export const eq = (a: Tensor, b: Operand): Tensor => binary(EQ, a, b, "compare");
 export const ne = (a: Tensor, b: Operand): Tensor => binary(NE, a, b, "compare");
 
-type Unary = (x: tf.Tensor) => tf.Tensor;
-const byName = (kernelName: string): Unary => (x) => kernel(kernelName, { x });
-type NoAttrs = Record<string, never>;
+export type Unary = (x: tf.Tensor) => tf.Tensor;
+export const byName = (kernelName: string): Unary => (x) => kernel(kernelName, { x });
+export type NoAttrs = Record<string, never>;
 
-interface UnarySpec {
+export interface UnarySpec {
   /** Returns float32 for integer inputs, as PyTorch's exp or tanh do. */
   float: boolean;
   summary: string;
@@ -126,7 +126,7 @@ interface UnarySpec {
   fusableActivation?: boolean;
 }
 
-function unaryOp(name: string, fn: Unary, spec: UnarySpec): (x: Tensor) => Tensor {
+export function unaryOp(name: string, fn: Unary, spec: UnarySpec): (x: Tensor) => Tensor {
   const def = defineOp<NoAttrs>({
     name,
     summary: spec.summary,
@@ -140,7 +140,7 @@ function unaryOp(name: string, fn: Unary, spec: UnarySpec): (x: Tensor) => Tenso
 }
 
 /** A unary op that is one ONNX op of the same meaning. */
-const simple = (onnx: string, float: boolean, summary: string, fusableActivation = false): UnarySpec => ({
+export const simple = (onnx: string, float: boolean, summary: string, fusableActivation = false): UnarySpec => ({
   float,
   summary,
   onnx: (ctx, x) => ctx.op(onnx, [x]),
