@@ -21,4 +21,7 @@ export {
   square, reciprocal, sign, floor, ceil, round, trunc, remainder, fmod,
   logical_and, logical_or, logical_xor, logical_not, isnan, isinf, nan_to_num,
 } from "./ops/pointwise";
+export { prod, amax, amin, logsumexp, any, all, variance as var, std, norm } from "./ops/statistics";
+export { cumsum, cumprod } from "./ops/scan";
+export { topk, sort, argsort } from "./ops/sorting";
 export { OpError as ShapeError, ApiError as TandemError } from "./errors";

@@ -10,6 +10,9 @@ import { matmul } from "./ops/linalg";
 import * as red from "./ops/reduce";
 import type { Dims, ValuesIndices } from "./ops/reduce";
 import * as pw from "./ops/pointwise";
+import * as scan from "./ops/scan";
+import * as sorting from "./ops/sorting";
+import * as st from "./ops/statistics";
 import * as sh from "./ops/shape";
 
 /** `f(2, 3)` or `f([2, 3])`, as PyTorch accepts sizes. */
@@ -127,6 +130,22 @@ export class Tensor {
   isnan(): Tensor { return pw.isnan(this); }
   isinf(): Tensor { return pw.isinf(this); }
   nan_to_num(options: pw.NanToNumOptions = {}): Tensor { return pw.nan_to_num(this, options); }
+
+  // Reductions, scans and sorting (ops/statistics.ts, scan.ts, sorting.ts).
+  prod(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.prod(this, dim, keepdim); }
+  amax(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.amax(this, dim, keepdim); }
+  amin(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.amin(this, dim, keepdim); }
+  logsumexp(dim: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.logsumexp(this, dim, keepdim); }
+  any(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.any(this, dim, keepdim); }
+  all(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.all(this, dim, keepdim); }
+  var(dim?: Dims | st.VarOptions, options?: st.VarOptions): Tensor { return st.variance(this, dim, options); }
+  std(dim?: Dims | st.VarOptions, options?: st.VarOptions): Tensor { return st.std(this, dim, options); }
+  norm(p?: number | "fro" | st.NormOptions, dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.norm(this, p, dim, keepdim); }
+  cumsum(dim: number): Tensor { return scan.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return scan.cumprod(this, dim); }
+  topk(k: number, options?: sorting.TopkOptions | number): ValuesIndices { return sorting.topk(this, k, options); }
+  sort(options?: sorting.SortOptions | number): ValuesIndices { return sorting.sort(this, options); }
+  argsort(options?: sorting.SortOptions | number): Tensor { return sorting.argsort(this, options); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
   softmax(dim: number): Tensor { return red.softmax(this, dim); }
   log_softmax(dim: number): Tensor { return red.log_softmax(this, dim); }

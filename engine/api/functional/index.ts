@@ -9,3 +9,4 @@ export { embedding, type EmbeddingOptions } from "./embedding";
 export { dropout, type DropoutOptions } from "./dropout";
 export { scaled_dot_product_attention, type AttentionOptions } from "./attention";
 export { leaky_relu, elu, relu6, hardtanh, hardsigmoid, hardswish, softplus, mish, glu, type InplaceOption } from "./activations";
+export { cosine_similarity, one_hot, type CosineSimilarityOptions } from "./similarity";

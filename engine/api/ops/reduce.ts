@@ -14,16 +14,16 @@ export interface ValuesIndices {
   indices: Tensor;
 }
 
-function axes(name: string, x: Tensor, dim: Dims): number[] | null {
+export function axes(name: string, x: Tensor, dim: Dims): number[] | null {
   if (dim === null || dim === undefined) return null;
   const list = typeof dim === "number" ? [dim] : dim;
   return list.map((d) => normalizeDim(d, x.dim(), name, x.shape));
 }
 
-type Attrs = { dim: number[] | null; keepdim: boolean };
+export type Attrs = { dim: number[] | null; keepdim: boolean };
 
 /** ONNX's Reduce* over `dim` (all dims when null); opset 13 moved only ReduceSum's axes to an input. */
-function emitReduce(ctx: EmitContext<Attrs>, onnx: string, input: string): string {
+export function emitReduce(ctx: EmitContext<Attrs>, onnx: string, input: string): string {
   const axes = ctx.attrs.dim ?? [...ctx.type(0).shape.keys()];
   const keepdims = ctx.attrs.keepdim ? 1 : 0;
   if (onnx === "ReduceSum") return ctx.op(onnx, [input, ctx.int64(axes)], { keepdims });
