@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { TandemError, createClient, errorCode } from "../../shared/client";
-import { CONTRACT_VERSION, type Params, type Result, ServerMessage } from "../../shared/contract";
+import { CONTRACT_VERSION, METHODS, type Params, type Result, ServerMessage } from "../../shared/contract";
 import type { RunOutcome } from "../../shared/run";
 import { type Transport, transportPair } from "../../shared/transport";
 import { serveConnection } from "./connection";
@@ -59,6 +59,38 @@ describe("contract over a transport", () => {
     expect(await tandem.run({ model: { source: "x", filename: "m.ts" } }, { id })).toEqual(outcome);
     expect(events).toEqual([`${id}:running`, `${id}:mode eager seed 0`]);
     expect((await tandem.hello()).contract).toBe(CONTRACT_VERSION);
+  });
+
+  it("hands a call its own events through onEvent, and only its own", async () => {
+    const { tandem } = setup(stubHandlers());
+    const mine: string[] = [];
+    const other: string[] = [];
+    const [first] = await Promise.all([
+      tandem.run({ model: { file: "a.ts" }, seed: 1 }, { onEvent: (e) => mine.push(e.event === "log" ? e.data.text : e.event) }),
+      tandem.run({ model: { file: "b.ts" }, seed: 2 }, { onEvent: (e) => other.push(e.event === "log" ? e.data.text : e.event) }),
+    ]);
+    expect(first).toEqual(outcome);
+    expect(mine).toEqual(["progress", "mode eager seed 1"]);
+    expect(other).toEqual(["progress", "mode eager seed 2"]);
+  });
+
+  it("makes one function per contract method but cancel, each the generic call", async () => {
+    const { tandem } = setup(stubHandlers());
+    const methods = Object.keys(METHODS).filter((m) => m !== "cancel");
+    expect(methods.filter((m) => typeof (tandem as unknown as Record<string, unknown>)[m] !== "function")).toEqual([]);
+    expect(await tandem.hello()).toEqual(await tandem.call("hello", {}));
+  });
+
+  it("cancels a call when its signal aborts, before or after it was sent", async () => {
+    let aborted = false;
+    const { tandem } = setup(stubHandlers({ check: (_p, ctx) => new Promise((_r, reject) => ctx.signal.addEventListener("abort", () => ((aborted = true), reject(new Error("stopped"))))) }));
+    const controller = new AbortController();
+    const call = tandem.check({ model: { file: "m.ts" } }, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    expect(errorCode(await call.catch((e: unknown) => e))).toBe("cancelled");
+    expect(aborted).toBe(true);
+    expect(errorCode(await tandem.check({ model: { file: "m.ts" } }, { signal: controller.signal }).catch((e: unknown) => e))).toBe("cancelled");
   });
 
   it("rejects bad params in the client before sending, and in the engine when sent anyway", async () => {
