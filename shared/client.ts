@@ -1,8 +1,8 @@
-import { TandemError } from "./call-error";
+import { CallError } from "./call-error";
 import { CONTRACT_VERSION, type EventData, type EventName, METHODS, type Method, type ParamsInput, type Result, ServerMessage, describeIssues } from "./contract";
 import type { Transport } from "./transport";
 
-export { TandemError, type ClientErrorCode, errorCode, errorMessage } from "./call-error";
+export { CallError, type CallErrorCode, errorCode, errorMessage } from "./call-error";
 
 /**
  * The one client of the engine that a window uses, over any Transport:
@@ -76,7 +76,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
     closed = why;
     for (const [id, call] of pending) {
       pending.delete(id);
-      call.reject(new TandemError("closed", why));
+      call.reject(new CallError("closed", why));
     }
   };
 
@@ -105,12 +105,12 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
       return;
     }
     pending.delete(message.id as string);
-    if (!message.ok) return call.reject(new TandemError(message.error.code, message.error.message, message.error.issues));
+    if (!message.ok) return call.reject(new CallError(message.error.code, message.error.message, message.error.issues));
     const result = METHODS[call.method].result.safeParse(message.result);
     if (!result.success) {
       const issues = describeIssues(result.error);
       invalid(`the reply to ${call.method} breaks its schema`, raw);
-      return call.reject(new TandemError("invalid-reply", `the engine's reply to ${call.method} breaks the contract: ${issues[0]?.path}: ${issues[0]?.message}`, issues));
+      return call.reject(new CallError("invalid-reply", `the engine's reply to ${call.method} breaks the contract: ${issues[0]?.path}: ${issues[0]?.message}`, issues));
     }
     call.resolve(result.data);
   };
@@ -121,15 +121,15 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
   const nextId = () => `c${++counter}`;
 
   const call = <M extends Method>(method: M, params: ParamsInput<M>, callOptions: CallOptions = {}): Promise<Result<M>> => {
-    if (closed) return Promise.reject(new TandemError("closed", closed));
+    if (closed) return Promise.reject(new CallError("closed", closed));
     const { signal, onEvent } = callOptions;
     const id = callOptions.id ?? nextId();
-    if (signal?.aborted) return Promise.reject(new TandemError("cancelled", `call ${id} (${method}) was cancelled before it was sent`));
-    if (pending.has(id)) return Promise.reject(new TandemError("duplicate-id", `a call with id ${id} is already in flight`));
+    if (signal?.aborted) return Promise.reject(new CallError("cancelled", `call ${id} (${method}) was cancelled before it was sent`));
+    if (pending.has(id)) return Promise.reject(new CallError("duplicate-id", `a call with id ${id} is already in flight`));
     const checked = METHODS[method].params.safeParse(params);
     if (!checked.success) {
       const issues = describeIssues(checked.error);
-      return Promise.reject(new TandemError("invalid", `${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues));
+      return Promise.reject(new CallError("invalid", `${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues));
     }
     const sent = new Promise<Result<M>>((resolve, reject) => {
       pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject, onEvent });
@@ -137,7 +137,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
         transport.send({ v: CONTRACT_VERSION, type: "request", id, method, params });
       } catch (error) {
         pending.delete(id);
-        reject(new TandemError("closed", `could not send: ${error instanceof Error ? error.message : String(error)}`));
+        reject(new CallError("closed", `could not send: ${error instanceof Error ? error.message : String(error)}`));
       }
     });
     if (!signal) return sent;

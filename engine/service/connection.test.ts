@@ -3,7 +3,7 @@
  * client sends and receives is validated on both ends, and nothing malformed crashes either.
  */
 import { describe, expect, it } from "vitest";
-import { TandemError, createClient, errorCode } from "../../shared/client";
+import { CallError, createClient, errorCode } from "../../shared/client";
 import { CONTRACT_VERSION, METHODS, type Params, type Result, ServerMessage } from "../../shared/contract";
 import type { RunOutcome } from "../../shared/run";
 import { type Transport, transportPair } from "../../shared/transport";
@@ -141,7 +141,7 @@ describe("contract over a transport", () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(await tandem.cancel(id)).toBe(true);
     const error = await call.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TandemError);
+    expect(error).toBeInstanceOf(CallError);
     expect(errorCode(error)).toBe("cancelled");
     expect(aborted).toBe(true);
     expect(await tandem.cancel("no-such-call")).toBe(false);
