@@ -12,9 +12,11 @@ export { CallError, type CallErrorCode, errorCode, errorMessage } from "./call-e
  *
  * Its methods are made from the contract's METHODS table (as VS Code's ProxyChannel makes a client
  * from a service interface): `tandem.run(params)` is `tandem.call("run", params)`, typed from the
- * method's zod schemas, so a new method needs only its schema and its entry in METHODS. It
- * validates what it sends (before sending) and what it receives (each reply against its method's
- * result schema). It is a plain object of functions, so that Electron's contextBridge can expose it.
+ * method's zod schemas, so a new method needs only its schema and its entry in METHODS.
+ *
+ * Each side checks what it receives, once: the engine a request's params (an invalid call is
+ * answered `invalid`, with the issues), the client each reply against its method's result schema
+ * and each event against its own. Nothing is checked again on the way out. It is a plain object of functions, so that Electron's contextBridge can expose it.
  */
 
 /** The events that belong to one call (a `shell` command belongs to none). */
@@ -126,11 +128,6 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
     const id = callOptions.id ?? nextId();
     if (signal?.aborted) return Promise.reject(new CallError("cancelled", `call ${id} (${method}) was cancelled before it was sent`));
     if (pending.has(id)) return Promise.reject(new CallError("duplicate-id", `a call with id ${id} is already in flight`));
-    const checked = METHODS[method].params.safeParse(params);
-    if (!checked.success) {
-      const issues = describeIssues(checked.error);
-      return Promise.reject(new CallError("invalid", `${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues));
-    }
     const sent = new Promise<Result<M>>((resolve, reject) => {
       pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject, onEvent });
       try {

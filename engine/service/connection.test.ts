@@ -93,13 +93,13 @@ describe("contract over a transport", () => {
     expect(errorCode(await tandem.check({ model: { file: "m.ts" } }, { signal: controller.signal }).catch((e: unknown) => e))).toBe("cancelled");
   });
 
-  it("rejects bad params in the client before sending, and in the engine when sent anyway", async () => {
+  it("rejects bad params once, in the engine, with the issues", async () => {
     const { tandem, clientEnd, logged } = setup(stubHandlers());
-    await expect(tandem.run({ model: { file: "" } })).rejects.toMatchObject({ code: "invalid" });
+    await expect(tandem.run({ model: { file: "" } })).rejects.toMatchObject({ code: "invalid", issues: [{ path: "model.file" }] });
     await expect(tandem.call("run", { model: { file: "m.ts" }, mode: "jit" } as never)).rejects.toThrow(/mode/);
     const reply = await raw(clientEnd, { v: 1, type: "request", id: "r1", method: "run", params: { model: { file: "m.ts" }, repeat: "many" } });
     expect(reply).toMatchObject({ type: "reply", id: "r1", ok: false, error: { code: "invalid" } });
-    expect(logged.some((l) => l.includes("refused a run call"))).toBe(true);
+    expect(logged.filter((l) => l.includes("refused a run call"))).toHaveLength(3);
   });
 
   it("answers malformed, foreign-version, unknown and duplicate messages with typed errors", async () => {
@@ -149,20 +149,19 @@ describe("contract over a transport", () => {
 
   it("rejects a reply that breaks the method's schema (the client validates what it receives)", async () => {
     const broken = stubHandlers({ backends: async () => [{ name: "tpu" }] as never });
-    const { tandem, logged } = setup(broken);
-    // The engine checks its own results too, so the client gets an internal error...
-    await expect(tandem.backends()).rejects.toMatchObject({ code: "internal" });
-    expect(logged.some((l) => l.includes("breaks the contract"))).toBe(true);
+    const { tandem, invalid } = setup(broken);
+    // The engine does not check its own results again: the client is where a reply is checked.
+    await expect(tandem.backends()).rejects.toMatchObject({ code: "invalid-reply" });
+    expect(invalid).toEqual(["the reply to backends breaks its schema"]);
 
-    // ...and a client facing an engine that does not check still refuses it.
     const [clientEnd, fakeEngine] = transportPair();
     fakeEngine.onMessage((m) => fakeEngine.send({ v: 1, type: "reply", id: (m as { id: string }).id, ok: true, result: [{ name: "tpu" }] }));
-    const invalid: string[] = [];
-    const client = createClient(clientEnd, { onInvalid: (p) => invalid.push(p) });
+    const refused: string[] = [];
+    const client = createClient(clientEnd, { onInvalid: (p) => refused.push(p) });
     await expect(client.backends()).rejects.toMatchObject({ code: "invalid-reply" });
     fakeEngine.send({ v: 1, type: "event", event: "log", job: "x", data: { level: "shout" } });
     await new Promise((r) => setTimeout(r, 10));
-    expect(invalid).toHaveLength(2);
+    expect(refused).toHaveLength(2);
   });
 
   it("fails calls in flight when the connection closes, and cancels them on the engine's side", async () => {
