@@ -1,7 +1,8 @@
 import { defineStore } from "pinia";
 import { computed, reactive, ref, shallowRef, watch } from "vue";
-import type { Comparison, RunRecord, RunSummary, SavedRef, SessionDetail, SessionInfo, SourceSnapshot } from "../../../shared/sessions";
-import { columnFor, defaultSessionName, importedFrom, sessionMatches, toRunOutcome, uniqueName } from "../lib/sessions";
+import type { SavedInto } from "../../../shared/contract";
+import type { Comparison, RunRecord, RunSummary, SessionDetail, SessionInfo, SourceSnapshot } from "../../../shared/sessions";
+import { columnFor, defaultSessionName, importedFrom, sessionMatches, toRunOutcome, sortSessions, uniqueName, withRuns, withSession } from "../lib/sessions";
 import { readLocal, writeLocal } from "../lib/local";
 import { fetchDownload, uploadFile } from "../lib/transfers";
 import { importedCodeGuard } from "./imported-code";
@@ -72,7 +73,7 @@ export const useSessions = defineStore("sessions", () => {
         again = false;
         if (listStatus.value !== "done") listStatus.value = "loading";
         try {
-          list.value = [...(await client().call("sessionsList", {}))].sort((a, b) => (b.lastRunAt ?? b.updatedAt).localeCompare(a.lastRunAt ?? a.updatedAt));
+          list.value = sortSessions(await client().call("sessionsList", {}));
           listStatus.value = "done";
           listError.value = null;
         } catch (error) {
@@ -84,13 +85,6 @@ export const useSessions = defineStore("sessions", () => {
       } while (again);
     })().finally(() => (refreshing = null));
     return refreshing;
-  }
-
-  let refreshTimer: number | undefined;
-  /** A refresh soon: both columns of a run save within moments of each other. */
-  function refreshSoon(): void {
-    clearTimeout(refreshTimer);
-    refreshTimer = window.setTimeout(() => void refresh(), 150);
   }
 
   async function loadDetail(id: number): Promise<void> {
@@ -149,15 +143,28 @@ export const useSessions = defineStore("sessions", () => {
   // ---- saving ----------------------------------------------------------------------------------
 
   /**
-   * What a run, export or bench reply says about saving: where it went (the sidebar follows), or
-   * why it was not saved (a notice; the result itself is shown all the same).
+   * What a run, export or bench reply says about saving: where it went, which the sidebar takes in
+   * as it is (the reply carries the session and the runs it gained, so nothing is fetched again),
+   * or why it was not saved (a notice; the result itself is shown all the same).
    */
-  function noteSaved(reply: { saved?: SavedRef; saveError?: string }): void {
+  function noteSaved(reply: { saved?: SavedInto; saveError?: string }): void {
     if (reply.saveError) wb().say(`The result is shown but was not saved to “${currentName.value}”: ${reply.saveError}`, "error");
-    if (reply.saved) {
-      writeLocal(CURRENT_KEY, currentName.value);
-      if (selectedId.value === null) selectedId.value = reply.saved.sessionId;
-      refreshSoon();
+    if (!reply.saved) return;
+    writeLocal(CURRENT_KEY, currentName.value);
+    const { info, runs } = reply.saved;
+    const before = list.value.find((s) => s.id === info.id);
+    list.value = withSession(list.value, info);
+    const known = modelFiles[info.id];
+    // Search's model files stay complete when they were: these runs' files join them.
+    if (known && known.stamp === before?.updatedAt) modelFiles[info.id] = { stamp: info.updatedAt, files: [...new Set([...known.files, ...runs.map((r) => r.modelFile)])] };
+    if (detail.value?.id === info.id) detail.value = withRuns(detail.value, info, runs);
+    else if (selectedId.value === null) {
+      selectedId.value = info.id;
+      // A session this window saw begin holds only these runs; an older one is read once.
+      if (info.runCount === runs.length) {
+        detail.value = { ...info, runs };
+        detailStatus.value = "done";
+      } else void loadDetail(info.id);
     }
   }
 
