@@ -19,7 +19,6 @@ export interface ChartSaveTarget {
   label?: string;
 }
 
-const message = errorMessage;
 
 /** The base64 body of a data: URL (what ECharts' getDataURL gives). */
 const base64Of = (dataUrl: string): string => dataUrl.slice(dataUrl.indexOf(",") + 1);
@@ -43,7 +42,7 @@ export const useArtifacts = defineStore("artifacts", () => {
     try {
       lists[runId] = (await client().call("runGet", { run: runId })).artifacts;
     } catch (error) {
-      useEngine().say(`could not list the files of run #${runId}: ${message(error)}`, "error");
+      useEngine().say(`could not list the files of run #${runId}: ${errorMessage(error)}`, "error");
     }
   }
 
@@ -74,7 +73,7 @@ export const useArtifacts = defineStore("artifacts", () => {
       void useSessions().refresh();
       return true;
     } catch (error) {
-      if (errorCode(error) !== "conflict") wb.say(`could not save ${name} to run #${runId}: ${message(error)}`, "error");
+      if (errorCode(error) !== "conflict") wb.say(`could not save ${name} to run #${runId}: ${errorMessage(error)}`, "error");
       return false;
     } finally {
       busy.delete(key);
@@ -93,7 +92,7 @@ export const useArtifacts = defineStore("artifacts", () => {
     try {
       await fetchDownload(await client().call("artifactGet", { run: runId, name }));
     } catch (error) {
-      useEngine().say(`could not download ${name}: ${message(error)}`, "error");
+      useEngine().say(`could not download ${name}: ${errorMessage(error)}`, "error");
     } finally {
       busy.delete(key);
     }

@@ -22,7 +22,6 @@ const CURRENT_KEY = "tandem.session";
 
 export type LoadStatus = "idle" | "loading" | "done" | "failed";
 
-const message = errorMessage;
 
 export const useSessions = defineStore("sessions", () => {
   /** The session new runs are saved into: the last one used, else today's (created by the first run). */
@@ -75,7 +74,7 @@ export const useSessions = defineStore("sessions", () => {
           listError.value = null;
         } catch (error) {
           listStatus.value = "failed";
-          listError.value = message(error);
+          listError.value = errorMessage(error);
         }
         if (selectedId.value !== null) await loadDetail(selectedId.value);
         if (search.value.trim()) void loadModelFiles();
@@ -96,7 +95,7 @@ export const useSessions = defineStore("sessions", () => {
       if (selectedId.value !== id) return;
       detailStatus.value = "failed";
       detail.value = null;
-      engine.say(`could not open the session: ${message(error)}`, "error");
+      engine.say(`could not open the session: ${errorMessage(error)}`, "error");
     }
   }
 
@@ -179,7 +178,7 @@ export const useSessions = defineStore("sessions", () => {
       await select(created.id);
       return list.value.find((s) => s.id === created.id) ?? null;
     } catch (error) {
-      engine.say(`could not create a session: ${message(error)}`, "error");
+      engine.say(`could not create a session: ${errorMessage(error)}`, "error");
       return null;
     }
   }
@@ -194,7 +193,7 @@ export const useSessions = defineStore("sessions", () => {
       await refresh();
       return true;
     } catch (error) {
-      engine.say(`could not rename: ${message(error)}`, "error");
+      engine.say(`could not rename: ${errorMessage(error)}`, "error");
       return false;
     }
   }
@@ -206,7 +205,7 @@ export const useSessions = defineStore("sessions", () => {
       if (detail.value?.id === id) detail.value = { ...detail.value, ...info, runs: detail.value.runs };
       return true;
     } catch (error) {
-      engine.say(`could not save the notes: ${message(error)}`, "error");
+      engine.say(`could not save the notes: ${errorMessage(error)}`, "error");
       return false;
     }
   }
@@ -220,7 +219,7 @@ export const useSessions = defineStore("sessions", () => {
       engine.say(`deleted “${session.name}” and its ${runs} run${runs === 1 ? "" : "s"}`);
       await refresh();
     } catch (error) {
-      engine.say(`could not delete: ${message(error)}`, "error");
+      engine.say(`could not delete: ${errorMessage(error)}`, "error");
     }
   }
 
@@ -233,7 +232,7 @@ export const useSessions = defineStore("sessions", () => {
       await fetchDownload(file);
       engine.say(`exported ${runs} run${runs === 1 ? "" : "s"} as ${file.name}`);
     } catch (error) {
-      engine.say(`could not export the session: ${message(error)}`, "error");
+      engine.say(`could not export the session: ${errorMessage(error)}`, "error");
     } finally {
       busy.exporting = null;
     }
@@ -249,7 +248,7 @@ export const useSessions = defineStore("sessions", () => {
       await refresh();
       await select(result.session.id);
     } catch (error) {
-      engine.say(`could not import ${file.name}: ${message(error)}`, "error");
+      engine.say(`could not import ${file.name}: ${errorMessage(error)}`, "error");
     } finally {
       busy.importing = false;
     }
@@ -293,7 +292,7 @@ export const useSessions = defineStore("sessions", () => {
     } catch (error) {
       if (token !== compareToken) return;
       compare.status = "failed";
-      compare.failure = message(error);
+      compare.failure = errorMessage(error);
     }
   }
 
