@@ -22,7 +22,6 @@ const CURRENT_KEY = "tandem.session";
 
 export type LoadStatus = "idle" | "loading" | "done" | "failed";
 
-
 export const useSessions = defineStore("sessions", () => {
   /** The session new runs are saved into: the last one used, else today's (created by the first run). */
   const currentName = ref(readLocal(CURRENT_KEY) || defaultSessionName());
