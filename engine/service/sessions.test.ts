@@ -49,6 +49,10 @@ describe("sessions over the contract", () => {
 
     expect((await tandem.sessionsList()).find((s) => s.name === "day 1")?.runCount).toBe(2);
     const opened = await tandem.sessionOpen({ session: "day 1" });
+    // Each reply says what the sidebar shows of its save: the session as it then was, and the run it added.
+    expect(second.saved?.info).toEqual((({ runs: _runs, ...info }) => info)(opened));
+    expect([...(first.saved?.runs ?? []), ...(second.saved?.runs ?? [])]).toEqual(opened.runs);
+    expect(first.saved?.info.runCount).toBe(1);
     expect(opened.runs.map((r) => [r.id, r.kind, r.status])).toEqual([
       [a.runId, "run", "ok"],
       [b.runId, "run", "ok"],
