@@ -29,6 +29,9 @@ function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
 }
 
+/** Every pass must leave a graph that passes lint(). */
+const lintEach = (_: unknown, g: Graph) => g.lint();
+
 const ops = (g: Graph) => g.nodes.filter((n) => n.kind === "call").map((n) => n.op);
 
 beforeAll(async () => {
@@ -41,7 +44,7 @@ describe("trace + passes + compiled plan on the examples", () => {
     const traced = trace(model, args, names);
     expect(traced.breaks).toEqual([]);
     const callsBefore = traced.graph.callCount();
-    runPasses(traced.graph);
+    runPasses(traced.graph, undefined, lintEach);
     expect(traced.graph.callCount()).toBeLessThanOrEqual(callsBefore);
     const plan = compilePlan(traced.graph);
     const before = tf.memory().numTensors;
@@ -61,7 +64,7 @@ describe("trace + passes + compiled plan on the examples", () => {
     const { graph } = trace(model, args, names);
     const bns = ops(graph).filter((o) => o === "batch_norm").length;
     expect(bns).toBeGreaterThan(0);
-    const reports = runPasses(graph);
+    const reports = runPasses(graph, undefined, lintEach);
     expect(ops(graph)).not.toContain("batch_norm");
     expect(reports.find((r) => r.pass === "fold-batchnorm")?.changes).toHaveLength(bns);
     expect(graph.nodes.filter((n) => n.op === "conv2d" && n.attrs.activation === "relu").length).toBeGreaterThan(0);
@@ -159,7 +162,7 @@ describe("passes", () => {
     }
     const { graph } = trace(new Messy(), [T.randn(2, 3)], ["x"]);
     expect(ops(graph)).toEqual(["exp", "mul", "mul", "add", "reshape", "transpose"]);
-    const reports = runPasses(graph, ["dce", "cse", "remove-noops", "dce"]);
+    const reports = runPasses(graph, ["dce", "cse", "remove-noops", "dce"], lintEach);
     expect(ops(graph)).toEqual(["mul", "add"]);
     expect(reports.map((r) => r.changes.length)).toEqual([1, 1, 2, 0]);
     graph.dispose();
@@ -176,7 +179,7 @@ describe("passes", () => {
     const m = new Manual();
     const x = T.randn(2, 4);
     const r = trace(m, [x], ["x"]);
-    runPasses(r.graph);
+    runPasses(r.graph, undefined, lintEach);
     expect(ops(r.graph)).toEqual(["linear"]);
     const plan = compilePlan(r.graph);
     const [out] = plan.run([x.raw]);

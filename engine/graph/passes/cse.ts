@@ -18,7 +18,7 @@ export function eliminateCommonSubexpressions(graph: Graph): string[] {
       seen.set(sig, node);
       continue;
     }
-    node.types.forEach((_, index) => graph.replaceAllUses({ node, index }, { node: first, index }));
+    node.types.forEach((_, index) => graph.replaceAllUsesWith({ node, index }, { node: first, index }));
     graph.remove(node);
     changes.push(`merged ${node.name} into ${first.name}: same ${node.op} on the same inputs`);
   }

@@ -6,7 +6,7 @@ export function eliminateDeadCode(graph: Graph): string[] {
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
     const node = graph.nodes[i];
     if (!node || node.kind === "output" || node.kind === "input") continue;
-    if (graph.users(node).length === 0) {
+    if (!graph.hasUsers(node)) {
       graph.remove(node);
       if (node.kind === "call") changes.push(`removed ${node.name} (${node.op}): its result is never used`);
       else node.value?.dispose();

@@ -44,8 +44,8 @@ export function foldBatchNorm(graph: Graph): string[] {
       graph.add({ kind: "constant", op: "constant", name, types: [{ shape: [...value.shape], dtype: "float32" }], value, module: producer.module }, producer);
     const w = constant(`${producer.name}_bn_weight`, newWeight);
     const b = constant(`${producer.name}_bn_bias`, newBias);
-    producer.inputs = [producer.inputs[0] ?? null, { node: w, index: 0 }, { node: b, index: 0 }];
-    graph.replaceAllUses({ node: bn, index: 0 }, { node: producer, index: 0 });
+    graph.setInputs(producer, [producer.inputs[0] ?? null, { node: w, index: 0 }, { node: b, index: 0 }]);
+    graph.replaceAllUsesWith({ node: bn, index: 0 }, { node: producer, index: 0 });
     graph.remove(bn);
     changes.push(`folded ${bn.name}${bn.module ? ` (${bn.module})` : ""} into ${producer.name}: scaled its weights and bias`);
   }

@@ -40,7 +40,7 @@ export function foldConstants(graph: Graph): string[] {
         module: node.module,
         location: node.location,
       }, node);
-      graph.replaceAllUses({ node, index }, { node: constant, index: 0 });
+      graph.replaceAllUsesWith({ node, index }, { node: constant, index: 0 });
     });
     graph.remove(node);
     changes.push(`folded ${node.name} (${node.op}) into a constant: all its inputs are known before the graph runs`);

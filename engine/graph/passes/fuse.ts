@@ -20,7 +20,7 @@ export function fuseActivations(graph: Graph): string[] {
     const act = soleUser(graph, node);
     if (!act || act.kind !== "call" || !FUSABLE.has(act.op) || act.types[0]?.dtype !== "float32") continue;
     node.attrs = { ...node.attrs, activation: act.op };
-    graph.replaceAllUses({ node: act, index: 0 }, { node, index: 0 });
+    graph.replaceAllUsesWith({ node: act, index: 0 }, { node, index: 0 });
     graph.remove(act);
     changes.push(`fused ${act.name} (${act.op}) into ${node.name} (${node.op})`);
   }
@@ -53,7 +53,7 @@ export function fuseMatmulBias(graph: Graph): string[] {
       { kind: "call", op: "linear", name: "linear", inputs: [x, { node: transposed, index: 0 }, bias], attrs: { activation: "linear" }, types: add.types, module: mm.module, location: mm.location },
       add,
     );
-    graph.replaceAllUses({ node: add, index: 0 }, { node: linear, index: 0 });
+    graph.replaceAllUsesWith({ node: add, index: 0 }, { node: linear, index: 0 });
     graph.remove(add);
     graph.remove(mm);
     changes.push(`fused ${mm.name} (matmul) and ${add.name} (add) into ${linear.name} (linear with bias)`);

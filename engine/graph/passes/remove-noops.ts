@@ -40,7 +40,7 @@ export function removeNoops(graph: Graph): string[] {
     if (node.kind !== "call") continue;
     const reason = noopReason(node);
     if (!reason) continue;
-    graph.replaceAllUses({ node, index: 0 }, node.inputs[0] as Value);
+    graph.replaceAllUsesWith({ node, index: 0 }, node.inputs[0] as Value);
     graph.remove(node);
     changes.push(`removed ${node.name}: ${reason}`);
   }
