@@ -164,7 +164,10 @@ describe("passes", () => {
     expect(ops(graph)).toEqual(["exp", "mul", "mul", "add", "reshape", "transpose"]);
     const reports = runPasses(graph, ["dce", "cse", "remove-noops", "dce"], lintEach);
     expect(ops(graph)).toEqual(["mul", "add"]);
-    expect(reports.map((r) => r.changes.length)).toEqual([1, 1, 2, 0]);
+    expect(reports.map((r) => r.changes.map((c) => c.kind))).toEqual([["removed"], ["merged"], ["removed", "removed"], []]);
+    expect(reports[0]?.changes[0]).toEqual({ kind: "removed", nodes: ["exp"], into: null, message: "removed exp (exp): its result is never used" });
+    expect(reports[1]?.changes[0]).toEqual({ kind: "merged", nodes: ["mul_1"], into: "mul", message: "merged mul_1 into mul: same mul on the same inputs" });
+    expect(reports[2]?.changes.map((c) => c.message)).toEqual(["removed reshape: reshape to the same shape [2,3]", "removed transpose: transpose that keeps every dim in place"]);
     graph.dispose();
   });
 
@@ -179,8 +182,12 @@ describe("passes", () => {
     const m = new Manual();
     const x = T.randn(2, 4);
     const r = trace(m, [x], ["x"]);
-    runPasses(r.graph, undefined, lintEach);
+    const reports = runPasses(r.graph, undefined, lintEach);
     expect(ops(r.graph)).toEqual(["linear"]);
+    const fused = reports.find((p) => p.pass === "fuse-matmul-bias")?.changes[0];
+    expect(fused).toMatchObject({ kind: "fused", nodes: ["matmul", "add"], into: "linear" });
+    const folded = reports.find((p) => p.pass === "fold-constants")?.changes[0];
+    expect(folded).toMatchObject({ kind: "folded", nodes: ["mul"], into: "mul_folded" });
     const plan = compilePlan(r.graph);
     const [out] = plan.run([x.raw]);
     expect(maxDiff(out as tf.Tensor, (r.eagerOutputs[0] as [string, T.Tensor])[1].raw)).toBeLessThan(1e-6);

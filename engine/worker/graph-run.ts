@@ -3,7 +3,7 @@ import type { GraphRunSummary, Parity } from "../../shared/graph";
 import type { OutputSummary } from "../../shared/run";
 import { Tensor } from "../api";
 import type { Graph } from "../graph/ir";
-import { runPasses } from "../graph/passes";
+import { passReportJSON, runPasses } from "../graph/passes";
 import { compilePlan } from "../graph/plan";
 import { graphToJSON, printGraph } from "../graph/print";
 import { type TraceResult, trace } from "../graph/tracer";
@@ -84,7 +84,7 @@ export async function runGraph(ctx: ExecutionContext): Promise<Execution> {
     const passesStart = performance.now();
     const irAfter: string[] = [];
     const reports = runPasses(traced.graph, request.passes, (_, g) => request.explain && irAfter.push(printGraph(g)));
-    const passes = reports.map((r, i) => ({ ...r, ...(request.explain ? { irAfter: irAfter[i] } : {}) }));
+    const passes = reports.map((r, i) => ({ ...passReportJSON(r), ...(request.explain ? { irAfter: irAfter[i] } : {}) }));
     const passesMs = performance.now() - passesStart;
 
     const exported = request.export ? await exportAndCheck(traced, ctx) : undefined;

@@ -1,4 +1,5 @@
 import type { Graph, Node } from "../ir";
+import type { PassChange } from "./pass";
 
 /** Ops whose result is not a function of their inputs alone. */
 const IMPURE = new Set(["dropout"]);
@@ -7,8 +8,8 @@ const signature = (n: Node): string =>
   `${n.op}(${n.inputs.map((v) => (v ? `${v.node.id}:${v.index}` : "-")).join(",")})${JSON.stringify(n.attrs)}`;
 
 /** Common-subexpression elimination: an op repeated on the same inputs with the same attributes runs once. */
-export function eliminateCommonSubexpressions(graph: Graph): string[] {
-  const changes: string[] = [];
+export function eliminateCommonSubexpressions(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   const seen = new Map<string, Node>();
   for (const node of [...graph.nodes]) {
     if (node.kind !== "call" || IMPURE.has(node.op)) continue;
@@ -20,7 +21,7 @@ export function eliminateCommonSubexpressions(graph: Graph): string[] {
     }
     node.types.forEach((_, index) => graph.replaceAllUsesWith({ node, index }, { node: first, index }));
     graph.remove(node);
-    changes.push(`merged ${node.name} into ${first.name}: same ${node.op} on the same inputs`);
+    changes.push({ kind: "merged", nodes: [node.name], into: first.name, message: `merged ${node.name} into ${first.name}: same ${node.op} on the same inputs` });
   }
   return changes;
 }

@@ -1,4 +1,5 @@
 import type { Graph, Node, Value } from "../ir";
+import type { PassChange } from "./pass";
 
 /** Activations tfjs's fused matMul and conv2d kernels apply in the same pass over the output. */
 const FUSABLE = new Set(["relu", "sigmoid"]);
@@ -12,8 +13,8 @@ const soleUser = (graph: Graph, node: Node): Node | null => {
  * Activation fusion: linear/conv2d followed by relu or sigmoid (and nothing else reading the
  * pre-activation) becomes one fused kernel call, saving a pass over memory.
  */
-export function fuseActivations(graph: Graph): string[] {
-  const changes: string[] = [];
+export function fuseActivations(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   for (const node of [...graph.nodes]) {
     if (node.kind !== "call" || (node.op !== "linear" && node.op !== "conv2d")) continue;
     if ((node.attrs.activation ?? "linear") !== "linear") continue;
@@ -22,7 +23,7 @@ export function fuseActivations(graph: Graph): string[] {
     node.attrs = { ...node.attrs, activation: act.op };
     graph.replaceAllUsesWith({ node: act, index: 0 }, { node, index: 0 });
     graph.remove(act);
-    changes.push(`fused ${act.name} (${act.op}) into ${node.name} (${node.op})`);
+    changes.push({ kind: "fused", nodes: [act.name], into: node.name, message: `fused ${act.name} (${act.op}) into ${node.name} (${node.op})` });
   }
   return changes;
 }
@@ -33,8 +34,8 @@ const heldValue = (v: Value | null | undefined): v is Value => !!v && (v.node.ki
  * matmul(x, W) + b with W [k, n] and b [n] known is a linear layer: one fused kernel (and one Gemm
  * in ONNX) instead of two ops. W is stored the way linear expects it, [n, k].
  */
-export function fuseMatmulBias(graph: Graph): string[] {
-  const changes: string[] = [];
+export function fuseMatmulBias(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   for (const mm of [...graph.nodes]) {
     if (mm.kind !== "call" || mm.op !== "matmul") continue;
     const [x, w] = mm.inputs;
@@ -56,7 +57,7 @@ export function fuseMatmulBias(graph: Graph): string[] {
     graph.replaceAllUsesWith({ node: add, index: 0 }, { node: linear, index: 0 });
     graph.remove(add);
     graph.remove(mm);
-    changes.push(`fused ${mm.name} (matmul) and ${add.name} (add) into ${linear.name} (linear with bias)`);
+    changes.push({ kind: "fused", nodes: [mm.name, add.name], into: linear.name, message: `fused ${mm.name} (matmul) and ${add.name} (add) into ${linear.name} (linear with bias)` });
   }
   return changes;
 }

@@ -1,4 +1,5 @@
 import type { Graph, Node, Value } from "../ir";
+import type { PassChange } from "./pass";
 
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 const isIdentityPerm = (dims: unknown) => Array.isArray(dims) && dims.every((d, i) => d === i);
@@ -34,15 +35,15 @@ function noopReason(node: Node): string | null {
 }
 
 /** Removes reshapes, transposes, casts and arithmetic that leave their input unchanged. */
-export function removeNoops(graph: Graph): string[] {
-  const changes: string[] = [];
+export function removeNoops(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   for (const node of [...graph.nodes]) {
     if (node.kind !== "call") continue;
     const reason = noopReason(node);
     if (!reason) continue;
     graph.replaceAllUsesWith({ node, index: 0 }, node.inputs[0] as Value);
     graph.remove(node);
-    changes.push(`removed ${node.name}: ${reason}`);
+    changes.push({ kind: "removed", nodes: [node.name], into: null, message: `removed ${node.name}: ${reason}` });
   }
   return changes;
 }
