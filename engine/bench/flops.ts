@@ -20,7 +20,8 @@
  * convolution does not change the model's FLOPs (it changes how fast they run).
  */
 import type { FlopCount } from "../../shared/bench";
-import { type Graph, type Node, typeOf } from "../graph/ir";
+import { Interpreter } from "../graph/interpreter";
+import { type Graph, type Node, type TensorType, typeOf } from "../graph/ir";
 
 const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -103,20 +104,37 @@ export function nodeFlops(node: Node): number | null {
   }
 }
 
+/**
+ * Counts as it interprets the graph on types: the values are tensor types (the IR's own, exact
+ * for a traced graph), and each call node adds its FLOPs by the rules above.
+ */
+class FlopCounter extends Interpreter<TensorType> {
+  readonly byOp: Record<string, number> = {};
+  readonly uncounted = new Set<string>();
+  total = 0;
+
+  protected override placeholder(node: Node): TensorType {
+    return node.types[0] as TensorType;
+  }
+
+  protected getAttr(node: Node): TensorType {
+    return node.types[0] as TensorType;
+  }
+
+  protected callNode(node: Node): TensorType[] {
+    const f = nodeFlops(node);
+    if (f === null || f === 0) this.uncounted.add(f === null ? `${node.op} (unknown to the counter)` : node.op);
+    else {
+      this.byOp[node.op] = (this.byOp[node.op] ?? 0) + f;
+      this.total += f;
+    }
+    return node.types;
+  }
+}
+
 /** Total FLOPs of the graph, per op type; ops counted as zero or unknown are listed apart. */
 export function countFlops(graph: Graph): FlopCount {
-  const byOp: Record<string, number> = {};
-  const uncounted = new Set<string>();
-  let total = 0;
-  for (const node of graph.nodes) {
-    if (node.kind !== "call") continue;
-    const f = nodeFlops(node);
-    if (f === null || f === 0) {
-      uncounted.add(f === null ? `${node.op} (unknown to the counter)` : node.op);
-      continue;
-    }
-    byOp[node.op] = (byOp[node.op] ?? 0) + f;
-    total += f;
-  }
-  return { total, byOp, uncounted: [...uncounted].sort() };
+  const counter = new FlopCounter(graph);
+  counter.run([]);
+  return { total: counter.total, byOp: counter.byOp, uncounted: [...counter.uncounted].sort() };
 }

@@ -3,7 +3,8 @@ import type { Module } from "../api/nn/module";
 import type { Tensor } from "../api/tensor";
 import { type OpInput, type OpInterceptor, type OpObserver, setOpInterceptor, setOpObserver } from "../eager/dispatch";
 import { flattenOutputs } from "../eager/outputs";
-import { type OpAttrs, type OpDef, getOp } from "../eager/registry";
+import type { OpAttrs, OpDef } from "../eager/registry";
+import { Evaluator } from "./evaluate";
 import { Graph, type Node, type TensorType, type Value } from "./ir";
 import { runPasses } from "./passes";
 import { PendingTensor } from "./pending";
@@ -319,23 +320,38 @@ class ForwardCall implements OpInterceptor, OpObserver {
   /** Runs the segment's graph op by op on the eager kernels, settling the tensors it deferred. */
   private replay(segment: Segment): void {
     this.executor.stats.replays++;
-    const values = new Map<Node, tf.Tensor[]>();
-    segment.calls.forEach((node, k) => {
-      const def = getOp(node.op);
-      const raws = node.inputs.map((v, i) => {
-        if (v === null) return null;
-        // An external's value is read only when an op needs it (reading may run an earlier segment).
-        const raw = v.node.kind === "call" ? (values.get(v.node)?.[v.index] as tf.Tensor) : (segment.externals[segment.extSlot.get(v.node) as number] as Tensor).raw;
-        const perm = def.layouts?.[i];
-        return perm ? tf.transpose(raw, [...perm]) : raw;
-      });
-      const out = def.kernel(raws, node.attrs);
-      const outs = Array.isArray(out) ? out : [out];
-      values.set(node, outs);
-      segment.outputs[k]?.forEach((t, i) => {
-        if (t instanceof PendingTensor && !t.isSettled) t.settle(outs[i] as tf.Tensor);
-      });
+    new SegmentReplay(segment).run([]);
+  }
+}
+
+/**
+ * The eager interpreter over a segment being recorded: its inputs and parameters are the tensors
+ * they stand for (read when the walk reaches them, just before the first op that needs them; a
+ * read may run an earlier segment), and each op's results settle the tensors it deferred.
+ */
+class SegmentReplay extends Evaluator {
+  constructor(private readonly segment: Segment) {
+    super(segment.graph);
+  }
+
+  private external(node: Node): tf.Tensor {
+    return (this.segment.externals[this.segment.extSlot.get(node) as number] as Tensor).raw;
+  }
+
+  protected override placeholder(node: Node): tf.Tensor {
+    return this.external(node);
+  }
+
+  protected override getAttr(node: Node): tf.Tensor {
+    return this.external(node);
+  }
+
+  protected override callNode(node: Node, args: readonly (tf.Tensor | null)[]): tf.Tensor[] {
+    const outs = super.callNode(node, args);
+    this.segment.outputs[this.segment.position.get(node) as number]?.forEach((t, i) => {
+      if (t instanceof PendingTensor && !t.isSettled) t.settle(outs[i] as tf.Tensor);
     });
+    return outs;
   }
 }
 

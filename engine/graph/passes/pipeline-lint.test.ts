@@ -1,6 +1,7 @@
 /**
  * The default pipeline over every example model and every golden case, with Graph.lint() after
  * each pass: no pass may leave a graph out of order, with a stale users index or a dangling input.
+ * The optimized graph's recorded types must also be what its kernels compute (checkShapes).
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -10,6 +11,7 @@ import * as tandem from "../../api";
 import { setBackend } from "../../eager/backend";
 import { GROUPS, type GoldenCase, invokeCase, loadFixtures } from "../../test/golden-harness";
 import type { Graph } from "../ir";
+import { checkShapes } from "../shape-check";
 import { trace } from "../tracer";
 import { DEFAULT_PIPELINE, runPasses } from "./index";
 
@@ -54,6 +56,7 @@ describe("default pipeline keeps the graph well-formed", () => {
       const args = Object.values(mod.inputs).map((s) => ("shape" in s ? tandem.randint(0, s.high, s.shape) : tandem.randn([...s])));
       const { graph } = trace(model, args, Object.keys(mod.inputs));
       expect(pipelineLinted(graph)).toEqual(DEFAULT_PIPELINE);
+      expect(checkShapes(graph, args.map((a) => a.raw))).toEqual([]);
       graph.dispose();
     } finally {
       tf.engine().endScope();
@@ -66,6 +69,7 @@ describe("default pipeline keeps the graph well-formed", () => {
       tandem.manual_seed(0);
       const { graph } = trace(new CaseModel(() => invokeCase(tandem, c)), [], []);
       expect(pipelineLinted(graph)).toEqual(DEFAULT_PIPELINE);
+      expect(checkShapes(graph, [])).toEqual([]);
       graph.dispose();
     } finally {
       tf.engine().endScope();
