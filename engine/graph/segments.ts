@@ -31,9 +31,10 @@ interface Segment {
   graph: Graph;
   /** The call nodes in order: op k of the segment is calls[k]. */
   calls: Node[];
-  /** Per call node, its guard signature and the tensors it produced (deferred or computed). */
+  /** Per op k, its guard signature and the tensors it produced (deferred or computed). */
   signatures: string[];
   outputs: Tensor[][];
+  /** Each call node's k. */
   position: Map<Node, number>;
   /** Tensors from outside the segment by slot, and the input or parameter node standing for each. */
   externals: Tensor[];
