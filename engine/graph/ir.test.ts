@@ -48,6 +48,19 @@ describe("Graph users index", () => {
   });
 });
 
+describe("Graph names", () => {
+  it("are the lowest free: base, base_1, ...; a removed name is given out again", () => {
+    const { g, x } = small();
+    const add = (name: string) => g.add({ kind: "call", op: "neg", name, inputs: [{ node: x, index: 0 }], types: f32(2) }, g.outputNode);
+    const names = [add("neg"), add("neg"), add("neg")].map((n) => n.name);
+    expect(names).toEqual(["neg_1", "neg_2", "neg_3"]);
+    g.remove(g.nodes.find((n) => n.name === "neg_1") as Node);
+    expect(add("neg").name).toBe("neg_1");
+    expect(add("neg").name).toBe("neg_4");
+    expect(add("a-b c").name).toBe("a_b_c");
+  });
+});
+
 describe("Graph.lint", () => {
   it("passes a well-formed graph", () => {
     expect(() => small().g.lint()).not.toThrow();

@@ -71,18 +71,28 @@ export class Graph {
   /** Who reads each node, and how many of their inputs do: kept up to date by every edit below. */
   private readonly readers = new Map<Node, Map<Node, number>>();
 
-  /** A fresh name based on `base`: linear, linear_1, linear_2... */
-  uniqueName(base: string): string {
-    const clean = base.replace(/[^\w.]/g, "_");
-    let name = clean;
-    for (let i = 1; this.taken.has(name); i++) name = `${clean}_${i}`;
+  /**
+   * Per base name, a suffix below which every name is taken, so that naming the nth "linear" does
+   * not try the n-1 before it (segments record a graph every forward). A removal frees a name, so
+   * it forgets them all: names stay the lowest free ones.
+   */
+  private readonly freeFrom = new Map<string, number>();
+
+  /** Takes a fresh name based on `base`: linear, linear_1, linear_2... */
+  private takeName(base: string): string {
+    const clean = /^[\w.]*$/.test(base) ? base : base.replace(/[^\w.]/g, "_");
+    let i = this.freeFrom.get(clean) ?? 0;
+    let name = i === 0 ? clean : `${clean}_${i}`;
+    while (this.taken.has(name)) name = `${clean}_${++i}`;
+    this.freeFrom.set(clean, i + 1);
+    this.taken.add(name);
     return name;
   }
 
   add(init: NodeInit, before?: Node): Node {
     const node: Node = {
       id: this.nextId++,
-      name: this.uniqueName(init.name),
+      name: this.takeName(init.name),
       kind: init.kind,
       op: init.op,
       inputs: [...(init.inputs ?? [])],
@@ -91,9 +101,8 @@ export class Graph {
       module: init.module ?? null,
       location: init.location ?? null,
       value: init.value ?? null,
-      ...(init.outputNames ? { outputNames: init.outputNames } : {}),
     };
-    this.taken.add(node.name);
+    if (init.outputNames) node.outputNames = init.outputNames;
     this.readers.set(node, new Map());
     this.track(node, node.inputs, 1);
     const at = before ? this.nodes.indexOf(before) : -1;
@@ -112,6 +121,7 @@ export class Graph {
     this.track(node, node.inputs, -1);
     this.readers.delete(node);
     this.taken.delete(node.name);
+    this.freeFrom.clear();
   }
 
   get inputNodes(): Node[] {
