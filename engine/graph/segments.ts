@@ -76,6 +76,8 @@ export class SegmentExecutor {
    * a clock around every step, and hands the step times here; unset, plans run without clocks.
    */
   onPlanRun: ((steps: CompiledPlan["steps"], stepMs: number[]) => void) | null = null;
+  /** When set, sees each segment's graph as recorded, before the passes (tests lint and print it). */
+  onLearn: ((graph: Graph) => void) | null = null;
 
   constructor(private readonly model: Module) {
     this.params = new Set([...model.parameters(), ...model.buffers()]);
@@ -125,6 +127,7 @@ export class SegmentExecutor {
     if (liveOut.length === 0) return;
     const types = segment.calls.map((n) => n.types.map((t) => ({ shape: [...t.shape], dtype: t.dtype })));
     const graph = closeSegment(segment, liveOut);
+    this.onLearn?.(graph);
     runPasses(graph);
     const plan = compilePlan(graph);
     graph.dispose();
