@@ -38,10 +38,17 @@ export const PassReportJSON = z.object({
   pass: z.string(),
   nodesBefore: z.number().int(),
   nodesAfter: z.number().int(),
+  /** One line per change, as the user reads it. */
   changes: z.array(z.string()),
+  /**
+   * The same changes for programs (the window's graph view): what happened to which nodes. Absent
+   * in results saved before it existed, where the window reads `changes` instead.
+   */
+  effects: z.array(z.object({ kind: z.enum(["removed", "fused", "folded", "merged"]), nodes: z.array(z.string()), into: z.string().nullable() })).optional(),
   /** The IR after this pass, as a table; present when the run asked to explain. */
   irAfter: z.string().optional(),
 });
+export type PassReportJSON = z.infer<typeof PassReportJSON>;
 
 /** How far graph outputs are from eager ones on the same inputs and weights. */
 export const Parity = z.object({
