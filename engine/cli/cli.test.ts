@@ -41,6 +41,25 @@ describe("tandem run", () => {
     expect(parsed.ok).toBe(true);
   });
 
+  it("prints NaN and infinities in the outputs, as text and as --json", async () => {
+    const model = "engine/test/fixtures/models/non_finite.ts";
+    const text = await tandem("run", model, "--repeat", "0", "--backend", "cpu");
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/output\.log\s+float32 \[2, 4\]\s+\[.*NaN.*\]\n\s+sum NaN .*\(contains NaN\)/);
+    expect(text.stdout).toMatch(/output\.inf\s+float32 \[2, 4\]\s+\[.*-Infinity.*\]\n\s+sum NaN .*\(contains Infinity\)/);
+
+    const json = await tandem("run", model, "--repeat", "0", "--backend", "cpu", "--json");
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = RunOutcome.parse(JSON.parse(json.stdout));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const [log, inf] = parsed.result.outputs;
+    expect(log?.preview).toContain("NaN");
+    expect(log?.preview.some((v) => typeof v === "number")).toBe(true); // the positive inputs' logs
+    expect(log).toMatchObject({ sum: "NaN", hasNaN: true, hasInf: false });
+    expect(new Set(inf?.preview)).toEqual(new Set(["Infinity", "-Infinity"]));
+    expect(inf).toMatchObject({ hasNaN: false, hasInf: true });
+  });
+
   it("exits 1 with the location and a code frame for an error in the model", async () => {
     const { code, stderr } = await tandem("run", "engine/test/fixtures/models/shape_mismatch.ts");
     expect(code).toBe(1);

@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs-core";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -13,7 +12,7 @@ import { createSession, detectExecutionProviders } from "../onnx/runtime";
 import type { ExecutionContext } from "./execution";
 import type { RunnerResult } from "./graph-run";
 import { provenance } from "./provenance";
-import { DEFAULT_TOLERANCE, parity, QUANTIZED_TOLERANCE, withinTolerance } from "./parity";
+import { DEFAULT_TOLERANCE, parityOfValues, QUANTIZED_TOLERANCE, withinTolerance } from "./parity";
 import { summarizeValues } from "./summarize";
 
 function exportGraph(traced: TraceResult, ctx: ExecutionContext, opset = 17, dynamicBatch = false, quantize: Quantize = "none"): ExportResult {
@@ -40,10 +39,8 @@ function feedsFor(ex: ExportResult, args: readonly Tensor[]): Record<string, Fee
 }
 
 function hostParity(name: string, got: HostTensor, expected: Tensor): Parity {
-  return tf.tidy(() => {
-    const values = got.dtype === "int64" ? Float32Array.from(got.data, Number) : got.data;
-    return parity(name, tf.tensor(values as Float32Array, [...got.shape], got.dtype === "float32" ? "float32" : "int32"), expected.raw);
-  });
+  const values = got.dtype === "int64" ? Float64Array.from(got.data, Number) : got.data;
+  return parityOfValues(name, got.shape, values as ArrayLike<number>, expected.raw.dataSync());
 }
 
 async function paritiesInOrt(ex: ExportResult, traced: TraceResult, args: readonly Tensor[]): Promise<Parity[]> {
