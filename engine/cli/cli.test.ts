@@ -80,6 +80,22 @@ describe("tandem run", () => {
   });
 });
 
+describe("a model file that is not there", () => {
+  it.each([["typecheck"], ["run"], ["check"], ["graph"], ["export", "-o", "never.onnx"], ["bench"]])("tandem %s says so and exits 1", async (command, ...rest) => {
+    const { code, stdout, stderr } = await tandem(command, "missing.ts", ...rest);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`error: model file missing.ts (${path.join(root, "missing.ts")}) does not exist`);
+    expect(stdout).toBe("");
+  });
+
+  it("says a directory is not a model file", async () => {
+    const { code, stderr } = await tandem("typecheck", "engine");
+    expect(code).toBe(1);
+    expect(stderr).toContain("error: model file engine");
+    expect(stderr).toContain("is not a file");
+  });
+});
+
 describe("tandem typecheck and the type check beside a run", () => {
   it("reports type errors at the user's lines and exits 1", async () => {
     const { code, stdout } = await tandem("typecheck", "engine/test/fixtures/models/type_error.ts");
