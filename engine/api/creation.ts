@@ -83,10 +83,10 @@ export function full(size: readonly number[], fillValue: number | boolean, optio
   return new Tensor(tf.fill(checkSize("full", size), Number(fillValue), dtype));
 }
 
-export const zeros_like = (x: Tensor, options: DTypeOption = {}): Tensor => zeros(x.shape, { dtype: options.dtype ?? x.dtype });
-export const ones_like = (x: Tensor, options: DTypeOption = {}): Tensor => ones(x.shape, { dtype: options.dtype ?? x.dtype });
+export const zeros_like = (x: Tensor, options: DTypeOption = {}): Tensor => zeros(x.rawShape, { dtype: options.dtype ?? x.dtype });
+export const ones_like = (x: Tensor, options: DTypeOption = {}): Tensor => ones(x.rawShape, { dtype: options.dtype ?? x.dtype });
 export const full_like = (x: Tensor, value: number, options: DTypeOption = {}): Tensor =>
-  full(x.shape, value, { dtype: options.dtype ?? x.dtype });
+  full(x.rawShape, value, { dtype: options.dtype ?? x.dtype });
 
 /**
  * torch.arange(end) or arange(start, end, step). Integer arguments give int32 (positions, indices),

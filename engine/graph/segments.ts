@@ -54,7 +54,7 @@ export interface SegmentStats {
   templates: number;
 }
 
-const typeKey = (t: Tensor) => `${t.dtype}[${t.shape.join(",")}]`;
+const typeKey = (t: Tensor) => `${t.dtype}[${t.rawShape.join(",")}]`;
 
 /**
  * Graph mode for models with graph breaks, the way torch.compile runs them: the forward's ops
@@ -140,7 +140,7 @@ const sameParams = (a: ReadonlyMap<number, Tensor>, b: ReadonlyMap<number, Tenso
 function segmentGraph(segment: Segment, params: ReadonlyMap<number, Tensor>, liveOut: { op: number; index: number }[]): Graph {
   const graph = new Graph();
   const ext: Value[] = segment.externals.map((t, slot) => {
-    const types = [{ shape: [...t.shape], dtype: t.dtype }];
+    const types = [{ shape: [...t.rawShape], dtype: t.dtype }];
     const node = params.has(slot)
       ? graph.add({ kind: "parameter", op: "parameter", name: `param${slot}`, types, value: tf.keep(tf.clone(t.raw)) })
       : graph.add({ kind: "input", op: "input", name: `ext${slot}`, types });
@@ -234,7 +234,7 @@ class ForwardCall implements OpInterceptor, OpObserver {
   }
 
   after(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs, outputs: readonly Tensor[]): void {
-    const op = this.record(def, inputs, attrs, outputs.map((t) => ({ shape: [...t.shape], dtype: t.dtype })));
+    const op = this.record(def, inputs, attrs, outputs.map((t) => ({ shape: [...t.rawShape], dtype: t.dtype })));
     this.adopt(op, [...outputs]);
   }
 

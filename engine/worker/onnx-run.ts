@@ -32,7 +32,7 @@ function feedsFor(ex: ExportResult, args: readonly Tensor[]): Record<string, Fee
       const t = args[i] as Tensor;
       const data = t.raw.dataSync();
       const feed: FeedTensor =
-        t.dtype === "int32" ? { dtype: "int32", shape: t.shape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.shape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.shape, data: data as Float32Array };
+        t.dtype === "int32" ? { dtype: "int32", shape: t.rawShape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.rawShape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.rawShape, data: data as Float32Array };
       return [name, feed];
     }),
   );

@@ -7,7 +7,7 @@ type Values = Float32Array | Int32Array | Uint8Array;
 
 /** Preview, sum and digest of one output: enough to compare runs by eye and bit for bit. */
 export function summarize(name: string, t: Tensor, previewCount: number): OutputSummary {
-  return summarizeValues(name, t.shape, t.dtype, t.raw.dataSync() as Values, previewCount);
+  return summarizeValues(name, t.rawShape, t.dtype, t.raw.dataSync() as Values, previewCount);
 }
 
 /** The same from plain values (onnxruntime's outputs). */

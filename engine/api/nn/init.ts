@@ -58,13 +58,13 @@ export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
 export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 
 export function xavier_uniform_(t: Tensor, gain = 1): Tensor {
-  const { fanIn, fanOut } = fans(t.shape);
+  const { fanIn, fanOut } = fans(t.rawShape);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -bound, bound);
 }
 
 export function kaiming_uniform_(t: Tensor, a = 0): Tensor {
   const gain = Math.sqrt(2 / (1 + a * a));
-  const bound = gain * Math.sqrt(3 / fans(t.shape).fanIn);
+  const bound = gain * Math.sqrt(3 / fans(t.rawShape).fanIn);
   return uniform_(t, -bound, bound);
 }

@@ -15,7 +15,7 @@ export interface ValuesIndices {
 function axes(name: string, x: Tensor, dim: Dims): number[] | null {
   if (dim === null || dim === undefined) return null;
   const list = typeof dim === "number" ? [dim] : dim;
-  return list.map((d) => normalizeDim(d, x.dim(), name, x.shape));
+  return list.map((d) => normalizeDim(d, x.dim(), name, x.rawShape));
 }
 
 type Attrs = { dim: number[] | null; keepdim: boolean };
@@ -60,7 +60,7 @@ export function extreme(name: Extreme, x: Tensor): Tensor {
 
 /** max(dim)/min(dim): PyTorch's (values, indices) named tuple. */
 export function extremeAlong(name: Extreme, x: Tensor, dim: number, keepdim = false): ValuesIndices {
-  const d = normalizeDim(dim, x.dim(), name, x.shape);
+  const d = normalizeDim(dim, x.dim(), name, x.rawShape);
   const [values, indices] = applyMulti(ALONG[name], [x], { dim: d, keepdim });
   return { values: values as Tensor, indices: indices as Tensor };
 }
@@ -85,7 +85,7 @@ function argOp(name: "argmax" | "argmin") {
 const ARG = { argmax: argOp("argmax"), argmin: argOp("argmin") };
 
 export function argExtreme(name: "argmax" | "argmin", x: Tensor, dim?: number | null, keepdim = false): Tensor {
-  const d = dim === null || dim === undefined ? null : normalizeDim(dim, x.dim(), name, x.shape);
+  const d = dim === null || dim === undefined ? null : normalizeDim(dim, x.dim(), name, x.rawShape);
   return apply(ARG[name], [x], { dim: d, keepdim });
 }
 
@@ -106,9 +106,9 @@ const LOG_SOFTMAX = defineOp({
 });
 
 export function softmax(x: Tensor, dim: number): Tensor {
-  return apply(SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "softmax", x.shape) });
+  return apply(SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "softmax", x.rawShape) });
 }
 
 export function log_softmax(x: Tensor, dim: number): Tensor {
-  return apply(LOG_SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "log_softmax", x.shape) });
+  return apply(LOG_SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "log_softmax", x.rawShape) });
 }
