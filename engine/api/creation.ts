@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type DType, type DTypeLike, toDType } from "./dtype";
+import { checkAllocation } from "./allocation";
 import { ApiError } from "./errors";
 import type { Nested } from "./format";
 import { type Generator, defaultGenerator } from "./random";
@@ -67,6 +68,7 @@ function filled(name: string, args: readonly unknown[], value: number): Tensor {
   const [sizes, options] = splitOptions<DTypeOption>(args);
   const shape = checkSize(name, sizeFromArgs(sizes));
   const dtype = options.dtype ? toDType(options.dtype) : "float32";
+  checkAllocation(`${name}()`, shape, dtype);
   return new Tensor(tf.fill(shape, value, dtype));
 }
 
@@ -80,7 +82,9 @@ export function ones(...args: [...SizeArgs] | [...SizeArgs, DTypeOption]): Tenso
 
 export function full(size: readonly number[], fillValue: number | boolean, options: DTypeOption = {}): Tensor {
   const dtype = options.dtype ? toDType(options.dtype) : typeof fillValue === "boolean" ? "bool" : "float32";
-  return new Tensor(tf.fill(checkSize("full", size), Number(fillValue), dtype));
+  const shape = checkSize("full", size);
+  checkAllocation("full()", shape, dtype);
+  return new Tensor(tf.fill(shape, Number(fillValue), dtype));
 }
 
 export const zeros_like = (x: Tensor, options: DTypeOption = {}): Tensor => zeros(x.rawShape, { dtype: options.dtype ?? x.dtype });
@@ -113,6 +117,7 @@ export interface RandomOptions extends DTypeOption {
 export function randn(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Tensor {
   const [sizes, options] = splitOptions<RandomOptions>(args);
   const shape = checkSize("randn", sizeFromArgs(sizes));
+  checkAllocation("randn()", shape, "float32");
   const gen = options.generator ?? defaultGenerator();
   return new Tensor(tf.tensor(gen.normal(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
 }
@@ -120,6 +125,7 @@ export function randn(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Te
 export function rand(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Tensor {
   const [sizes, options] = splitOptions<RandomOptions>(args);
   const shape = checkSize("rand", sizeFromArgs(sizes));
+  checkAllocation("rand()", shape, "float32");
   const gen = options.generator ?? defaultGenerator();
   return new Tensor(tf.tensor(gen.uniform(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
 }
@@ -128,6 +134,7 @@ export function rand(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Ten
 export function randint(low: number, high: number, size: readonly number[], options: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new ApiError(`randint(): high (${high}) must be greater than low (${low})`);
   const shape = checkSize("randint", size);
+  checkAllocation("randint()", shape, "int32");
   const gen = options.generator ?? defaultGenerator();
   return new Tensor(tf.tensor(gen.integers(shape.reduce((x, y) => x * y, 1), low, high), shape, "int32"));
 }

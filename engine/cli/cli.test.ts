@@ -67,6 +67,24 @@ describe("tandem run", () => {
     expect(stderr).toContain(">  9 |     return this.fc2(h);");
   });
 
+  it("reports an input too large to make as the model's error at its declaration, with the bytes and the limit", async () => {
+    const { code, stderr } = await tandem("run", "engine/test/fixtures/models/huge_input.ts", "--no-typecheck", "--max-memory", "2048");
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'error (oom): input "x" of shape [100000, 100000] (float32) needs 40 GB (40,000,000,000 bytes), more than the worker\'s memory limit of 2048 MB (--max-memory) at engine/test/fixtures/models/huge_input.ts:10:1',
+    );
+    expect(stderr).toContain("> 10 | export const inputs = { x: [100000, 100000] };");
+  });
+
+  it("reports a parameter too large to make at the line that constructs it, not as a time-out", async () => {
+    const { code, stderr } = await tandem("run", "engine/test/fixtures/models/huge_parameter.ts", "--no-typecheck");
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "error (oom): a parameter of shape [50000, 50000] (float32) needs 10 GB (10,000,000,000 bytes), more than the worker's memory limit of 4096 MB (--max-memory) at engine/test/fixtures/models/huge_parameter.ts:4:8",
+    );
+    expect(stderr).toContain("> 4 |   fc = new nn.Linear(50000, 50000); // 2.5e9 float32 weights: 10 GB");
+  });
+
   it("exits 2 when Tandem itself cannot do the job", async () => {
     const { code, stderr } = await tandem("run", "assets/examples/mlp.ts", "--backend", "node");
     expect(code).toBe(2);
