@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JsonFloat } from "./float";
 import { SourceLocation } from "./location";
 
 /** The IR as the GUI, the CLI's --json and saved sessions see it: no tensor data, just structure. */
@@ -50,13 +51,32 @@ export const PassReportJSON = z.object({
 });
 export type PassReportJSON = z.infer<typeof PassReportJSON>;
 
-/** How far graph outputs are from eager ones on the same inputs and weights. */
+/**
+ * Where a graph output and eager's disagree on a non-finite value: NaN or an infinity in one and
+ * not the same in the other, at `index` (the first such place; `count` of them in all).
+ */
+export const NonFiniteMismatch = z.object({
+  index: z.array(z.number().int().nonnegative()),
+  actual: JsonFloat,
+  expected: JsonFloat,
+  count: z.number().int().positive(),
+});
+export type NonFiniteMismatch = z.infer<typeof NonFiniteMismatch>;
+
+/**
+ * How far graph outputs are from eager ones on the same inputs and weights. NaN against NaN and an
+ * infinity against the same infinity count as equal; the differences are over the other places,
+ * and a place where only one side is non-finite is reported in `mismatch`.
+ */
 export const Parity = z.object({
   output: z.string(),
+  /** Over the places where both are finite (in float64, so always finite themselves). */
   maxAbsDiff: z.number(),
   maxRelDiff: z.number(),
-  /** max |eager value|: what an absolute difference is measured against. */
+  /** max |finite eager value|: what an absolute difference is measured against. */
   scale: z.number(),
+  /** Null when both sides have the same NaNs and infinities (and in results saved before it existed). */
+  mismatch: NonFiniteMismatch.nullable().default(null),
 });
 export type Parity = z.infer<typeof Parity>;
 

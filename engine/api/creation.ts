@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type DType, type DTypeLike, toDType } from "./dtype";
+import { checkAllocation } from "./allocation";
 import { ApiError } from "./errors";
 import type { Nested } from "./format";
 import type { Generator } from "./random";
@@ -68,6 +69,7 @@ function filled(name: string, args: readonly unknown[], value: number): Tensor {
   const [sizes, options] = splitOptions<DTypeOption>(args);
   const shape = checkSize(name, sizeFromArgs(sizes));
   const dtype = options.dtype ? toDType(options.dtype) : "float32";
+  checkAllocation(`${name}()`, shape, dtype);
   return new Tensor(tf.fill(shape, value, dtype));
 }
 
@@ -81,7 +83,9 @@ export function ones(...args: [...SizeArgs] | [...SizeArgs, DTypeOption]): Tenso
 
 export function full(size: readonly number[], fillValue: number | boolean, options: DTypeOption = {}): Tensor {
   const dtype = options.dtype ? toDType(options.dtype) : typeof fillValue === "boolean" ? "bool" : "float32";
-  return new Tensor(tf.fill(checkSize("full", size), Number(fillValue), dtype));
+  const shape = checkSize("full", size);
+  checkAllocation("full()", shape, dtype);
+  return new Tensor(tf.fill(shape, Number(fillValue), dtype));
 }
 
 /** The *_like functions are ops on their input, so a graph follows its shape (a dynamic batch) at run time. */
@@ -147,6 +151,7 @@ export interface RandomOptions extends DTypeOption {
 export function randn(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Tensor {
   const [sizes, options] = splitOptions<RandomOptions>(args);
   const shape = checkSize("randn", sizeFromArgs(sizes));
+  checkAllocation("randn()", shape, "float32");
   if (!options.generator) return sampleNormal(shape);
   return new Tensor(tf.tensor(options.generator.normal(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
 }
@@ -154,6 +159,7 @@ export function randn(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Te
 export function rand(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Tensor {
   const [sizes, options] = splitOptions<RandomOptions>(args);
   const shape = checkSize("rand", sizeFromArgs(sizes));
+  checkAllocation("rand()", shape, "float32");
   if (!options.generator) return sampleUniform(shape);
   return new Tensor(tf.tensor(options.generator.uniform(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
 }
@@ -162,6 +168,7 @@ export function rand(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Ten
 export function randint(low: number, high: number, size: readonly number[], options: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new ApiError(`randint(): high (${high}) must be greater than low (${low})`);
   const shape = checkSize("randint", size);
+  checkAllocation("randint()", shape, "int32");
   if (!options.generator) return sampleIntegers(shape, low, high);
   return new Tensor(tf.tensor(options.generator.integers(shape.reduce((x, y) => x * y, 1), low, high), shape, "int32"));
 }

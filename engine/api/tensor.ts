@@ -63,7 +63,19 @@ export class Tensor {
     this._raw = kept;
   }
 
+  /**
+   * A copy, like PyTorch's torch.Size is immutable: changing what it returns cannot change the
+   * tensor. (tfjs's own shape array is the tensor's; handing it out let `x.shape[1] = 99` corrupt x.)
+   */
   get shape(): number[] {
+    return this.rawShape.slice();
+  }
+
+  /**
+   * @internal The shape array itself, not a copy, for Tandem's own code, which reads shapes on
+   * every op and never changes them. Subclasses whose shape is not `_raw`'s override this one.
+   */
+  get rawShape(): readonly number[] {
     return this._raw.shape;
   }
 
@@ -72,23 +84,23 @@ export class Tensor {
   }
 
   get ndim(): number {
-    return this.shape.length;
+    return this.rawShape.length;
   }
 
   dim(): number {
-    return this.shape.length;
+    return this.rawShape.length;
   }
 
   size(): number[];
   size(dim: number): number;
   size(dim?: number): number | number[] {
-    if (dim === undefined) return [...this.shape];
-    if (this.dim() === 0) throw new OpError("size", [this.shape], `dimension specified as ${dim} but tensor has no dimensions`);
-    return this.shape[normalizeDim(dim, this.dim(), "size", this.shape)] as number;
+    if (dim === undefined) return [...this.rawShape];
+    if (this.dim() === 0) throw new OpError("size", [this.rawShape], `dimension specified as ${dim} but tensor has no dimensions`);
+    return this.rawShape[normalizeDim(dim, this.dim(), "size", this.rawShape)] as number;
   }
 
   numel(): number {
-    return this.shape.reduce((a, b) => a * b, 1);
+    return this.rawShape.reduce((a, b) => a * b, 1);
   }
 
   // Arithmetic: tensors or plain numbers, broadcasting.
@@ -204,7 +216,7 @@ export class Tensor {
   item(): number {
     notifyRead(this, "item");
     if (this.numel() !== 1) {
-      throw new OpError("item", [this.shape], `a Tensor with ${this.numel()} elements cannot be converted to a number`);
+      throw new OpError("item", [this.rawShape], `a Tensor with ${this.numel()} elements cannot be converted to a number`);
     }
     return Number(this.raw.dataSync()[0]);
   }
@@ -233,7 +245,7 @@ export class Tensor {
     notifyRead(this, "toPrimitive");
     if (this.numel() !== 1) {
       throw new ApiError(
-        `a tensor of shape [${this.shape.join(", ")}] was used as a number: only one-element tensors can be (use .item() or reduce it first)`,
+        `a tensor of shape [${this.rawShape.join(", ")}] was used as a number: only one-element tensors can be (use .item() or reduce it first)`,
       );
     }
     return Number(this.raw.dataSync()[0]);
@@ -242,7 +254,7 @@ export class Tensor {
   toString(): string {
     const symbolic = symbolicDescription(this);
     if (symbolic !== null) return symbolic;
-    return formatTensor(this.values(), this.shape, this.dtype);
+    return formatTensor(this.values(), this.rawShape, this.dtype);
   }
 
   [inspect.custom](): string {

@@ -56,7 +56,7 @@ export interface SegmentStats {
   templates: number;
 }
 
-const typeKey = (t: Tensor) => `${t.dtype}[${t.shape.join(",")}]`;
+const typeKey = (t: Tensor) => `${t.dtype}[${t.rawShape.join(",")}]`;
 
 /**
  * Graph mode for models with graph breaks, the way torch.compile runs them: the forward's ops
@@ -255,7 +255,7 @@ class ForwardCall implements OpInterceptor, OpObserver {
   }
 
   after(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs, outputs: readonly Tensor[]): void {
-    const types = outputs.map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
+    const types = outputs.map((t) => ({ shape: [...t.rawShape], dtype: t.dtype }));
     this.adopt(def, this.wire(def, inputs, attrs), attrs, types, [...outputs]);
   }
 

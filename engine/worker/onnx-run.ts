@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs-core";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -13,7 +12,7 @@ import { type OnnxSession, createSession, detectExecutionProviders } from "../on
 import type { ExecutionContext } from "./execution";
 import type { GraphRunner } from "./graph-runner";
 import { provenance } from "./provenance";
-import { DEFAULT_TOLERANCE, parity, QUANTIZED_TOLERANCE, withinTolerance } from "./parity";
+import { DEFAULT_TOLERANCE, parityOfValues, QUANTIZED_TOLERANCE, withinTolerance } from "./parity";
 import { summarizeValues } from "./summarize";
 
 function exportGraph(traced: TraceResult, ctx: ExecutionContext, opset = 17, dynamicBatch = false, quantize: Quantize = "none"): ExportResult {
@@ -33,17 +32,15 @@ function feedsFor(ex: ExportResult, args: readonly Tensor[]): Record<string, Fee
       const t = args[i] as Tensor;
       const data = t.raw.dataSync();
       const feed: FeedTensor =
-        t.dtype === "int32" ? { dtype: "int32", shape: t.shape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.shape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.shape, data: data as Float32Array };
+        t.dtype === "int32" ? { dtype: "int32", shape: t.rawShape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.rawShape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.rawShape, data: data as Float32Array };
       return [name, feed];
     }),
   );
 }
 
 function hostParity(name: string, got: HostTensor, expected: Tensor): Parity {
-  return tf.tidy(() => {
-    const values = got.dtype === "int64" ? Float32Array.from(got.data, Number) : got.data;
-    return parity(name, tf.tensor(values as Float32Array, [...got.shape], got.dtype === "float32" ? "float32" : "int32"), expected.raw);
-  });
+  const values = got.dtype === "int64" ? Float64Array.from(got.data, Number) : got.data;
+  return parityOfValues(name, got.shape, values as ArrayLike<number>, expected.raw.dataSync());
 }
 
 async function paritiesInOrt(ex: ExportResult, traced: TraceResult, args: readonly Tensor[]): Promise<Parity[]> {

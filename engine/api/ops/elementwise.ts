@@ -79,7 +79,7 @@ function binary(def: OpDef, a: Tensor, b: Operand, mode: Mode): Tensor {
     const dtype: DType = mode === "float" ? "float32" : scalarResultType(a.dtype, b);
     return apply(def, [a], { dtype, other: Number(b) });
   }
-  broadcastShapes(def.name, a.shape, b.shape);
+  broadcastShapes(def.name, a.rawShape, b.rawShape);
   const dtype: DType = mode === "float" ? "float32" : promoteTypes(a.dtype, b.dtype);
   return apply(def, [a, b], { dtype });
 }
@@ -276,7 +276,7 @@ const WHERE = defineOp<WhereAttrs>({
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const dtypeOf = (v: Operand): DType => (typeof v === "object" ? v.dtype : Number.isInteger(v) ? "int32" : "float32");
   const dtype = promoteTypes(dtypeOf(a), dtypeOf(b));
-  const shapes = [cond, a, b].filter((v): v is Tensor => typeof v === "object").map((t) => t.shape);
+  const shapes = [cond, a, b].filter((v): v is Tensor => typeof v === "object").map((t) => t.rawShape);
   const shape = shapes.reduce((acc, s) => broadcastShapes("where", acc, s), [] as number[]);
   const tensorOrNull = (v: Operand) => (typeof v === "object" ? v : null);
   const scalarOrNull = (v: Operand) => (typeof v === "object" ? null : Number(v));
