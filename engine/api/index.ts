@@ -16,4 +16,9 @@ export {
   relu, sigmoid, tanh, gt, lt, ge, le, eq, ne, where,
 } from "./ops/elementwise";
 export { sum, mean, softmax, log_softmax } from "./ops/reduce";
+export { masked_fill, tril, triu } from "./ops/masking";
+export { gather, scatter, scatter_add, index_select, take_along_dim } from "./ops/gather-scatter";
+export { flip, roll, repeat_interleave, unflatten, movedim, clone, detach } from "./ops/rearrange";
+export { bmm, baddbmm, outer } from "./ops/products";
+export { einsum } from "./ops/einsum";
 export { OpError as ShapeError, ApiError as TandemError } from "./errors";
