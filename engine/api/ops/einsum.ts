@@ -155,11 +155,13 @@ function contract(a: Labelled, b: Labelled, needed: ReadonlySet<string>, sizes: 
     const ta = arrange(a, [...batch, ...left]);
     const tb = arrange(b, [...batch, ...right]);
     const wideA = reshaped(ta, [...ta.shape, ...right.map(() => 1)]);
-    const wideB = reshaped(tb, [...tb.shape.slice(0, batch.length), ...left.map(() => 1), ...tb.shape.slice(batch.length)]);
+    // Leading size-1 dims are implicit in broadcasting: B needs them only after batch dims.
+    const wideB = batch.length === 0 ? tb : reshaped(tb, [...tb.shape.slice(0, batch.length), ...left.map(() => 1), ...tb.shape.slice(batch.length)]);
     return { t: mul(wideA, wideB), labels };
   }
-  const [bn, ln, kn, rn] = [batch, left, summed, right].map((ls) => product(size(ls))) as [number, number, number, number];
-  const lead = batch.length === 0 ? [] : [bn];
+  // matmul broadcasts over any number of leading dims, so batch dims stay as they are.
+  const [ln, kn, rn] = [left, summed, right].map((ls) => product(size(ls))) as [number, number, number];
+  const lead = size(batch);
   const ta = reshaped(arrange(broadcastTo(a, sizes), [...batch, ...left, ...summed]), [...lead, ln, kn]);
   const tb = reshaped(arrange(broadcastTo(b, sizes), [...batch, ...summed, ...right]), [...lead, kn, rn]);
   return { t: reshaped(matmul(ta, tb), size(labels)), labels };
