@@ -42,6 +42,8 @@ function triluOp(name: "tril" | "triu", upper: boolean) {
       const [m, n] = t.shape.slice(-2) as [number, number];
       const offset = tf.sub(tf.reshape(tf.range(0, n, 1, "int32"), [1, n]), tf.reshape(tf.range(0, m, 1, "int32"), [m, 1]));
       const keep = upper ? tf.greaterEqual(offset, diagonal) : tf.lessEqual(offset, diagonal);
+      // tfjs-wasm's Select gives wrong values for bool operands (a later kernel even aborted): bools are an AND.
+      if (t.dtype === "bool") return tf.logicalAnd(t, keep);
       return tf.where(tf.broadcastTo(keep, t.shape), t, tf.zerosLike(t));
     },
     onnx: {
