@@ -26,6 +26,7 @@ def cases():
     M("masked_fill_causal", "masked_fill", lambda: (rn(4, 4), [torch.tril(torch.ones(4, 4)) == 0, -1e4], {}))
     Fn("masked_fill_fn", "masked_fill", lambda: ([rn(2, 3), rn(2, 3) > 0, 0.0], {}))
     M("where_method", "where", lambda: (rn(3, 4), [rn(3, 4) > 0, rn(3, 4)], {}))
+    M("where_method_bool", "where", lambda: (rn(2, 4) > 0, [rn(2, 4) > 0, rn(2, 4) > 0], {}))
     M("where_method_broadcast", "where", lambda: (rn(2, 3), [torch.tensor([True, False, True]), rn(2, 1)], {}))
 
     # --- triangles
