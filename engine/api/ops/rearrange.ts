@@ -4,6 +4,7 @@ import { none, numel } from "../../ops/flops";
 import { defineOp } from "../../ops/record";
 import { OpError, normalizeDim } from "../errors";
 import type { Tensor } from "../tensor";
+import { castRaw } from "./cast";
 import { cat, expand, flatten, narrow, permute, reshape, unsqueeze } from "./shape";
 
 /**
@@ -26,7 +27,11 @@ const INT64_MIN = -(2 ** 63);
 const FLIP = defineOp<{ dims: number[] }>({
   name: "flip",
   summary: "flip(dims): the order of elements reversed along each of dims",
-  kernel: ([x], { dims }) => tf.reverse(x as tf.Tensor, dims),
+  kernel: ([x], { dims }) => {
+    const t = x as tf.Tensor;
+    // tfjs-wasm's Reverse gives wrong values for bools; int32 holds them exactly.
+    return t.dtype === "bool" ? castRaw(tf.reverse(castRaw(t, "int32"), dims), "bool") : tf.reverse(t, dims);
+  },
   onnx: {
     ops: ["Slice"],
     emit: (ctx) => {

@@ -50,6 +50,8 @@ def cases():
     M("scatter_src", "scatter", lambda: (rn(3, 5), [1, perm(5, 3)[:, :4], rn(3, 4)], {}))
     M("scatter_src_larger", "scatter", lambda: (rn(4, 3), [0, perm(4, 3).T[:2, :], rn(3, 3)], {}))
     M("scatter_value", "scatter", lambda: (rn(3, 5), [1, perm(5, 3)[:, :2], -2.5], {}))
+    M("scatter_bool", "scatter", lambda: (rn(2, 4) > 0, [1, perm(4, 2)[:, :2], rn(2, 2) > 0], {}))
+    M("gather_bool", "gather", lambda: (rn(2, 4) > 0, [1, idx(2, 3, hi=4)], {}))
     M("scatter_add", "scatter_add", lambda: (rn(3, 5), [1, idx(3, 6, hi=5), rn(3, 6)], {}))
     M("scatter_add_dim0", "scatter_add", lambda: (torch.zeros(4, 3), [0, idx(5, 3, hi=4), rn(5, 3)], {}))
     M("scatter_add_int", "scatter_add", lambda: (ints(2, 4), [1, idx(2, 3, hi=4), ints(2, 3)], {}))
@@ -70,6 +72,9 @@ def cases():
     # --- rearranging
     M("flip_one", "flip", lambda: (rn(3, 4), [[1]], {}))
     M("flip_two", "flip", lambda: (rn(2, 3, 4), [[0, -1]], {}))
+    M("flip_bool", "flip", lambda: (rn(3, 4) > 0, [[0, 1]], {}))
+    M("roll_bool", "roll", lambda: (rn(3, 4) > 0, [1, 1], {}))
+    M("repeat_interleave_bool", "repeat_interleave", lambda: (rn(2, 2) > 0, [2], {"dim": 0}))
     Fn("flip_fn", "flip", lambda: ([ints(4, 3), [0]], {}))
     M("roll_dim", "roll", lambda: (rn(3, 5), [2, 1], {}))
     M("roll_negative", "roll", lambda: (rn(4, 3), [-1, 0], {}))
