@@ -24,4 +24,9 @@ export {
 export { prod, amax, amin, logsumexp, any, all, variance as var, std, norm } from "./ops/statistics";
 export { cumsum, cumprod } from "./ops/scan";
 export { topk, sort, argsort } from "./ops/sorting";
+export { masked_fill, tril, triu } from "./ops/masking";
+export { gather, scatter, scatter_add, index_select, take_along_dim } from "./ops/gather-scatter";
+export { flip, roll, repeat_interleave, unflatten, movedim, clone, detach } from "./ops/rearrange";
+export { bmm, baddbmm, outer } from "./ops/products";
+export { einsum } from "./ops/einsum";
 export { OpError as ShapeError, ApiError as TandemError } from "./errors";

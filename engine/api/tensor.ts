@@ -14,6 +14,10 @@ import * as scan from "./ops/scan";
 import * as sorting from "./ops/sorting";
 import * as st from "./ops/statistics";
 import * as sh from "./ops/shape";
+import * as gs from "./ops/gather-scatter";
+import * as masking from "./ops/masking";
+import * as re from "./ops/rearrange";
+import * as prod from "./ops/products";
 
 /** `f(2, 3)` or `f([2, 3])`, as PyTorch accepts sizes. */
 export type SizeArgs = number[] | [readonly number[]];
@@ -203,6 +207,32 @@ export class Tensor {
   split(splitSize: number | readonly number[], dim = 0): Tensor[] { return sh.split(this, splitSize, dim); }
   select(dim: number, index: number): Tensor { return sh.select(this, dim, index); }
   narrow(dim: number, start: number, length: number): Tensor { return sh.narrow(this, dim, start, length); }
+
+  // Masking, selection and rearranging (engine/api/ops/{masking,gather-scatter,rearrange,products}.ts).
+  masked_fill(mask: Tensor, value: number | boolean | Tensor): Tensor { return masking.masked_fill(this, mask, value); }
+  /** x.where(condition, other): x where condition is true, else other (torch.where(condition, x, other)). */
+  where(condition: Tensor, other: Operand): Tensor { return ew.where(condition, this, other); }
+  gather(dim: number, index: Tensor): Tensor { return gs.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return gs.scatter(this, dim, index, src); }
+  scatter_add(dim: number, index: Tensor, src: Tensor): Tensor { return gs.scatter_add(this, dim, index, src); }
+  index_select(dim: number, index: Tensor): Tensor { return gs.index_select(this, dim, index); }
+  take_along_dim(indices: Tensor, dim?: number | null | { dim?: number | null }): Tensor { return gs.take_along_dim(this, indices, dim); }
+  tril(diagonal: masking.Diagonal = 0): Tensor { return masking.tril(this, diagonal); }
+  triu(diagonal: masking.Diagonal = 0): Tensor { return masking.triu(this, diagonal); }
+  flip(...dims: SizeArgs): Tensor { return re.flip(this, sizeFromArgs(dims)); }
+  roll(shifts: number | readonly number[], dims?: re.RollDims): Tensor { return re.roll(this, shifts, dims); }
+  repeat(...sizes: SizeArgs): Tensor { return re.repeat(this, sizeFromArgs(sizes)); }
+  repeat_interleave(repeats: number, dim?: number | null | re.RepeatInterleaveOptions): Tensor { return re.repeat_interleave(this, repeats, dim); }
+  expand_as(other: Tensor): Tensor { return re.expand_as(this, other); }
+  view_as(other: Tensor): Tensor { return re.view_as(this, other); }
+  reshape_as(other: Tensor): Tensor { return re.reshape_as(this, other); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return re.unflatten(this, dim, sizes); }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return re.movedim(this, source, destination); }
+  clone(options: re.CloneOptions = {}): Tensor { return re.clone(this, options); }
+  detach(): Tensor { return re.detach(this); }
+  bmm(mat2: Tensor): Tensor { return prod.bmm(this, mat2); }
+  baddbmm(batch1: Tensor, batch2: Tensor, options: prod.BaddbmmOptions = {}): Tensor { return prod.baddbmm(this, batch1, batch2, options); }
+  outer(vec2: Tensor): Tensor { return prod.outer(this, vec2); }
 
   // Dtypes.
   to(dtype: DTypeLike): Tensor { return sh.toDType(this, parseDType(dtype)); }

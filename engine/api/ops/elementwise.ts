@@ -255,17 +255,22 @@ const WHERE = defineOp<WhereAttrs>({
   kernel: ([cond, a, b], attrs) => {
     const { dtype, shape } = attrs;
     const c = (cond as tf.Tensor).dtype === "bool" ? (cond as tf.Tensor) : tf.notEqual(cond as tf.Tensor, 0);
-    const side = (t: tf.Tensor | null | undefined, value: number | null) => (t ? castRaw(t, dtype) : tf.scalar(value as number, dtype));
+    // tfjs-wasm's Select gives wrong values for bool operands: bools are picked as int32.
+    const pick = dtype === "bool" ? "int32" : dtype;
+    const side = (t: tf.Tensor | null | undefined, value: number | null) => (t ? castRaw(t, pick) : tf.scalar(value as number, pick));
     // tfjs's where broadcasts, but needs the condition at least as large as the output.
-    return tf.where(tf.broadcastTo(c, shape), tf.broadcastTo(side(a, attrs.a), shape), tf.broadcastTo(side(b, attrs.b), shape));
+    const out = tf.where(tf.broadcastTo(c, shape), tf.broadcastTo(side(a, attrs.a), shape), tf.broadcastTo(side(b, attrs.b), shape));
+    return pick === dtype ? out : castRaw(out, dtype);
   },
   onnx: {
-    ops: ["Where"],
+    ops: ["Where", "Cast"],
     emit: (ctx) => {
-      const dtype = ctx.attrs.dtype;
+      // onnxruntime has no bool Where either: bools are picked as int32, as in the kernel.
+      const dtype = ctx.attrs.dtype === "bool" ? "int32" : ctx.attrs.dtype;
       const cond = ctx.cast(0, "bool");
       const side = (i: number, value: number | null) => (ctx.has(i) ? ctx.cast(i, dtype) : ctx.scalar(value as number, dtype));
-      return ctx.op("Where", [cond, side(1, ctx.attrs.a), side(2, ctx.attrs.b)]);
+      const out = ctx.op("Where", [cond, side(1, ctx.attrs.a), side(2, ctx.attrs.b)]);
+      return dtype === ctx.attrs.dtype ? out : ctx.castValue(out, "bool");
     },
   },
   flops: elementwise,
