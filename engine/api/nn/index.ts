@@ -10,3 +10,4 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling";
 export { Sequential, ModuleList } from "./container";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from "./attention";
 export * as init from "./init-public";
+export { RNN, LSTM, GRU, type RNNOptions, type RNNBaseOptions } from "./rnn";
