@@ -3,19 +3,14 @@ layers and stacks, with torch's randomly initialised weights loaded into Tandem'
 
 import torch
 
-from golden_lib import ModSpec, acc_tol, module, rn
+from golden_lib import ModSpec, module, rn
 
 GROUP = "recurrent_transformer"
-
-# A recurrence feeds each step's rounding into the next: errors compound over the sequence.
-RNN_TOL = acc_tol(0, "float32 matrix products repeated over the time steps; the recurrence carries each step's rounding into the next")
-# Attention, layer norm and feed-forward in float32 over two or more layers.
-TRANSFORMER_TOL = acc_tol(0, "float32 attention, layer norm and feed-forward products; summation order differs between backends")
 
 
 def rnn_cases():
     def M(name, ctor, args, kwargs, mk, forward_kwargs=None):
-        module(name, ctor, args, kwargs, mk, forward_kwargs=forward_kwargs, tol=RNN_TOL, group=GROUP)
+        module(name, ctor, args, kwargs, mk, forward_kwargs=forward_kwargs, group=GROUP)
 
     # nn.RNN
     M("RNN_tanh", "nn.RNN", [4, 5], {}, lambda: [rn(6, 3, 4)])
@@ -43,5 +38,64 @@ def rnn_cases():
     M("GRU_unbatched_no_bias", "nn.GRU", [3, 4], {"bias": False}, lambda: [rn(5, 3)])
 
 
+def causal(n):
+    """PyTorch's bool attention mask: True where query i may NOT attend to key j (j > i)."""
+    return torch.ones(n, n, dtype=torch.bool).triu(1)
+
+
+def padding(batch, length, lengths):
+    """Key padding mask [batch, length]: True past each sequence's length."""
+    return torch.arange(length)[None, :] >= torch.tensor(lengths)[:, None]
+
+
+def transformer_cases():
+    def M(name, ctor, args, kwargs, mk, forward_kwargs=None):
+        module(name, ctor, args, kwargs, mk, forward_kwargs=forward_kwargs, group=GROUP)
+
+    small = {"dim_feedforward": 16}
+    enc = lambda **kw: ModSpec("nn.TransformerEncoderLayer", [8, 2], {**small, **kw})  # noqa: E731
+    dec = lambda **kw: ModSpec("nn.TransformerDecoderLayer", [8, 2], {**small, **kw})  # noqa: E731
+
+    # nn.TransformerEncoderLayer
+    M("TransformerEncoderLayer", "nn.TransformerEncoderLayer", [8, 2], small, lambda: [rn(5, 3, 8)])
+    M("TransformerEncoderLayer_batch_first_norm_first_gelu_causal", "nn.TransformerEncoderLayer", [8, 2],
+      {**small, "batch_first": True, "norm_first": True, "activation": "gelu"},
+      lambda: [rn(2, 6, 8)], forward_kwargs=lambda: {"src_mask": causal(6)})
+    M("TransformerEncoderLayer_float_mask_and_padding", "nn.TransformerEncoderLayer", [8, 4],
+      {**small, "layer_norm_eps": 1e-3},
+      lambda: [rn(5, 3, 8)], forward_kwargs=lambda: {"src_mask": rn(5, 5), "src_key_padding_mask": padding(3, 5, [5, 3, 2])})
+    M("TransformerEncoderLayer_unbatched", "nn.TransformerEncoderLayer", [8, 2], small, lambda: [rn(4, 8)])
+    # nn.TransformerEncoder: deep copies of one layer, then the final norm
+    M("TransformerEncoder_norm_masks", "nn.TransformerEncoder", [enc(), 2], {"norm": ModSpec("nn.LayerNorm", [8])},
+      lambda: [rn(5, 3, 8)], forward_kwargs=lambda: {"mask": causal(5), "src_key_padding_mask": padding(3, 5, [5, 4, 3])})
+    # batch_first with a padding mask: PyTorch's nested-tensor path zeroes padded positions; turned off here.
+    M("TransformerEncoder_batch_first_padding", "nn.TransformerEncoder",
+      [enc(batch_first=True, activation="gelu"), 3], {"enable_nested_tensor": False},
+      lambda: [rn(2, 5, 8)], forward_kwargs=lambda: {"src_key_padding_mask": padding(2, 5, [5, 3])})
+    # nn.TransformerDecoderLayer
+    M("TransformerDecoderLayer_causal_memory_padding", "nn.TransformerDecoderLayer", [8, 2], small,
+      lambda: [rn(4, 2, 8), rn(6, 2, 8)],
+      forward_kwargs=lambda: {"tgt_mask": causal(4), "memory_key_padding_mask": padding(2, 6, [6, 4])})
+    M("TransformerDecoderLayer_batch_first_norm_first_gelu", "nn.TransformerDecoderLayer", [8, 2],
+      {**small, "batch_first": True, "norm_first": True, "activation": "gelu"},
+      lambda: [rn(2, 4, 8), rn(2, 6, 8)],
+      forward_kwargs=lambda: {"memory_mask": rn(4, 6), "tgt_key_padding_mask": padding(2, 4, [4, 3])})
+    # nn.TransformerDecoder
+    M("TransformerDecoder_norm_all_masks", "nn.TransformerDecoder", [dec(), 2], {"norm": ModSpec("nn.LayerNorm", [8])},
+      lambda: [rn(4, 2, 8), rn(5, 2, 8)],
+      forward_kwargs=lambda: {"tgt_mask": causal(4), "memory_mask": rn(4, 5), "tgt_key_padding_mask": padding(2, 4, [4, 2]),
+                              "memory_key_padding_mask": padding(2, 5, [5, 3])})
+    # nn.Transformer: encoder and decoder stacks with their final norms
+    M("Transformer_small", "nn.Transformer", [],
+      {"d_model": 8, "nhead": 2, "num_encoder_layers": 2, "num_decoder_layers": 1, "dim_feedforward": 16},
+      lambda: [rn(5, 2, 8), rn(4, 2, 8)], forward_kwargs=lambda: {"tgt_mask": causal(4)})
+    M("Transformer_batch_first_padding", "nn.Transformer", [],
+      {"d_model": 8, "nhead": 2, "num_encoder_layers": 1, "num_decoder_layers": 2, "dim_feedforward": 16,
+       "batch_first": True, "norm_first": True},
+      lambda: [rn(2, 5, 8), rn(2, 4, 8)],
+      forward_kwargs=lambda: {"tgt_mask": causal(4), "memory_key_padding_mask": padding(2, 5, [5, 4])})
+
+
 def cases():
     rnn_cases()
+    transformer_cases()
