@@ -122,6 +122,20 @@ describe("graph", () => {
     });
   });
 
+  it("exports with a symbolic batch dim that onnxruntime runs at another batch size", async () => {
+    T.manual_seed(3);
+    const model = new Wrap(new nn.LSTM(3, 4, { batch_first: true, bidirectional: true }));
+    const exported = exportOnnx(trace(model, [T.randn(2, 5, 3)], ["x"]).graph, { producerVersion: "test", dynamicBatch: true });
+    const x = T.randn(3, 5, 3);
+    const session = await createSession(exported.bytes);
+    const got = await session.run({ x: { dtype: "float32", shape: x.shape, data: Float32Array.from(values(x)) } });
+    await session.release();
+    const [out] = model(x);
+    const actual = Array.from(got[exported.outputs[0]?.onnx as string]?.data ?? [], Number);
+    expect(got[exported.outputs[0]?.onnx as string]?.shape).toEqual([3, 5, 8]);
+    values(out as T.Tensor).forEach((v, k) => expect(Math.abs(v - (actual[k] as number))).toBeLessThan(1e-5));
+  });
+
   it("in training mode with dropout runs one op per layer with dropout between them", () => {
     const lstm = new nn.LSTM(3, 4, { num_layers: 2, dropout: 0.5 });
     const model = new Wrap(lstm);
