@@ -18,6 +18,9 @@ def rnn_cases():
       lambda: [rn(6, 3, 4), rn(2, 3, 5)])
     M("RNN_bidirectional_batch_first", "nn.RNN", [3, 4], {"bidirectional": True, "batch_first": True},
       lambda: [rn(2, 5, 3)])
+    M("RNN_relu_bidirectional_two_layers_batch_first_h0", "nn.RNN", [3, 4],
+      {"num_layers": 2, "bidirectional": True, "batch_first": True, "nonlinearity": "relu"},
+      lambda: [rn(2, 5, 3), rn(4, 2, 4)])
     M("RNN_unbatched_no_bias", "nn.RNN", [3, 4], {"bias": False}, lambda: [rn(5, 3)])
     # nn.LSTM
     M("LSTM", "nn.LSTM", [4, 5], {}, lambda: [rn(7, 3, 4)])
@@ -26,6 +29,8 @@ def rnn_cases():
       lambda: [rn(3, 6, 4)])
     M("LSTM_bidirectional_two_layers_h0_c0", "nn.LSTM", [3, 4], {"num_layers": 2, "bidirectional": True},
       lambda: [rn(5, 2, 3), [rn(4, 2, 4), rn(4, 2, 4)]])
+    M("LSTM_batch_first_h0_c0_one_step", "nn.LSTM", [4, 3], {"batch_first": True},
+      lambda: [rn(2, 1, 4), [rn(1, 2, 3), rn(1, 2, 3)]])
     M("LSTM_unbatched", "nn.LSTM", [3, 4], {}, lambda: [rn(6, 3)])
     M("LSTM_unbatched_h0_c0_bidirectional", "nn.LSTM", [3, 2], {"bidirectional": True},
       lambda: [rn(4, 3), [rn(2, 2), rn(2, 2)]])
