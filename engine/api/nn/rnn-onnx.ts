@@ -1,7 +1,8 @@
 import type { EmitContext } from "../../ops/emit-context";
 import { FIRST_WEIGHT, GATES, PER_CELL, type RnnAttrs, type RnnMode } from "./rnn-kernel";
 
-export const RNN_ONNX_OPS = ["LSTM", "GRU", "RNN", "Gather", "Concat", "Transpose", "Reshape", "Squeeze", "Unsqueeze", "Slice"] as const;
+/** The ONNX ops around the recurrent node: weight regathering, layout changes, per-layer state slices. */
+export const RNN_HELPER_ONNX_OPS = ["Gather", "Concat", "Transpose", "Reshape", "Squeeze", "Unsqueeze", "Slice", "Cast"] as const;
 
 const ONNX_TYPE: Readonly<Record<RnnMode, string>> = { lstm: "LSTM", gru: "GRU", rnn_tanh: "RNN", rnn_relu: "RNN" };
 

@@ -1,6 +1,6 @@
 import { defineOp, type OpCall, type OpDef } from "../../ops/record";
 import { FIRST_WEIGHT, GATES, PER_CELL, RNN_LAYOUTS, type RnnAttrs, rnnKernel } from "./rnn-kernel";
-import { RNN_ONNX_OPS, emitRnn } from "./rnn-onnx";
+import { RNN_HELPER_ONNX_OPS, emitRnn } from "./rnn-onnx";
 
 /** Elementwise work per hidden unit and step: gate sums, activations and the state update. */
 const ELEMENTWISE_PER_UNIT: Readonly<Record<RnnAttrs["mode"], number>> = { lstm: 13, gru: 13, rnn_tanh: 2, rnn_relu: 2 };
@@ -29,7 +29,7 @@ function recurrentOp(name: string, onnxType: string, summary: string): OpDef<Rnn
     summary,
     layouts: RNN_LAYOUTS,
     kernel: rnnKernel,
-    onnx: { ops: [onnxType, ...RNN_ONNX_OPS.filter((t) => t !== onnxType)], emit: emitRnn },
+    onnx: { ops: [onnxType, ...RNN_HELPER_ONNX_OPS], emit: emitRnn },
     flops: rnnFlops,
     effect: "pure",
   });
