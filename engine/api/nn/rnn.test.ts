@@ -40,6 +40,15 @@ describe("parameters", () => {
     expect(new nn.GRU(2, 5).state_dict().weight_ih_l0?.shape).toEqual([15, 2]);
   });
 
+  it("all_weights lists each layer's and direction's parameters, the objects state_dict holds", () => {
+    const gru = new nn.GRU(3, 2, { num_layers: 2, bidirectional: true });
+    const all = gru.all_weights;
+    expect(all.map((cell) => cell.length)).toEqual([4, 4, 4, 4]);
+    expect(all[1]?.[0]).toBe(gru.state_dict().weight_ih_l0_reverse);
+    expect(all[2]?.[0]?.shape).toEqual([6, 4]);
+    expect(new nn.RNN(3, 2, { bias: false }).all_weights.map((cell) => cell.length)).toEqual([2]);
+  });
+
   it("start as U(-1/sqrt(hidden), 1/sqrt(hidden)), like PyTorch's reset_parameters", () => {
     T.manual_seed(0);
     const all = new nn.RNN(8, 16).parameters().flatMap(values);

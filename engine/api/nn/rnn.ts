@@ -85,6 +85,14 @@ abstract class RNNBase extends Module {
     return this.cellParameters.slice(fromLayer * directions, (fromLayer + layers) * directions).flat();
   }
 
+  /** PyTorch's all_weights: per layer and direction, [weight_ih, weight_hh, bias_ih, bias_hh] (no biases when bias=false). */
+  get all_weights(): Parameter[][] {
+    return this.cellParameters.map((cell) => cell.filter((p): p is Parameter => p !== null));
+  }
+
+  /** A no-op, as PyTorch's on CPU: cuDNN's contiguous weight buffer does not exist here. */
+  flatten_parameters(): void {}
+
   /** PyTorch's check_forward_args: input rank and features, then each state's shape. */
   protected check(input: Tensor, states: readonly (Tensor | null)[]): void {
     const name = this.constructor.name;
