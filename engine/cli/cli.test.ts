@@ -154,6 +154,14 @@ describe("tandem check", () => {
     expect(stdout).toContain("FAIL");
     expect(stdout).toContain("result: FAIL");
   });
+
+  it("checks an LSTM text classifier: eager, graph:tfjs and graph:ort agree", async () => {
+    const { code, stdout } = await tandem("check", "engine/test/fixtures/models/lstm_classifier.ts");
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/graph:tfjs {2}pass {3}output: max abs/);
+    expect(stdout).toMatch(/graph:ort {3}pass {3}output: max abs/);
+    expect(stdout).toContain("result: PASS");
+  });
 });
 
 describe("tandem graph", () => {

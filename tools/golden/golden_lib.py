@@ -188,7 +188,8 @@ def build_module(ctor, args, kwargs):
     assert ctor.startswith("nn.")
     cls = getattr(nn, ctor[3:])
     targs = [build_module(a.ctor, a.args, a.kwargs) if isinstance(a, ModSpec) else a for a in args]
-    return cls(*targs, **kwargs)
+    tkwargs = {k: build_module(v.ctor, v.args, v.kwargs) if isinstance(v, ModSpec) else v for k, v in kwargs.items()}
+    return cls(*targs, **tkwargs)
 
 
 def module(name, ctor, args, kwargs, mk_inputs, init=None, forward_kwargs=None, tol=None, group="modules"):

@@ -11,3 +11,6 @@ export { Sequential, ModuleList } from "./container";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from "./attention";
 export { LeakyReLU, ELU, ReLU6, Hardswish, Hardsigmoid, Hardtanh, Mish, Softplus, GLU } from "./nonlinear";
 export * as init from "./init-public";
+export { RNN, LSTM, GRU, type RNNOptions, type RNNBaseOptions } from "./rnn";
+export { TransformerEncoderLayer, TransformerDecoderLayer, type TransformerActivation, type TransformerLayerOptions, type TransformerEncoderLayerCall, type TransformerDecoderLayerCall } from "./transformer-layer";
+export { Transformer, TransformerEncoder, TransformerDecoder, type TransformerOptions, type TransformerCall, type TransformerEncoderOptions, type TransformerEncoderCall, type TransformerDecoderOptions } from "./transformer";
