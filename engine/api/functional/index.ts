@@ -8,3 +8,4 @@ export { batch_norm, layer_norm, type BatchNormOptions, type LayerNormOptions } 
 export { embedding, type EmbeddingOptions } from "./embedding";
 export { dropout, type DropoutOptions } from "./dropout";
 export { scaled_dot_product_attention, type AttentionOptions } from "./attention";
+export { group_norm, instance_norm, rms_norm, normalize, type GroupNormOptions, type InstanceNormOptions, type RmsNormOptions, type NormalizeOptions } from "./norm-composite";
