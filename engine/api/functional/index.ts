@@ -1,5 +1,6 @@
 /** The `F` namespace: torch.nn.functional's names and semantics. */
-export { relu, gelu, silu, sigmoid, tanh } from "../ops/elementwise";
+export { gelu, sigmoid, tanh } from "../ops/elementwise";
+export { relu, silu, type InplaceArg } from "./inplace";
 export { softmax, log_softmax } from "../ops/reduce";
 export { linear } from "./linear";
 export { conv2d, type Conv2dOptions } from "./conv";

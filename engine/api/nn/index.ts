@@ -1,5 +1,6 @@
 /** The `nn` namespace: torch.nn's layers, containers and init functions. */
 export { Module, type LoadResult } from "./module";
+export type { RegisterBufferOptions } from "./module";
 export { Parameter } from "../parameter";
 export { Linear } from "./linear";
 export { Conv2d, type Conv2dLayerOptions } from "./conv";

@@ -1,5 +1,7 @@
 """Cases for the normalizations added after the first API: F.group_norm, F.instance_norm,
-F.normalize, F.rms_norm and the modules nn.BatchNorm1d, nn.GroupNorm, nn.InstanceNorm2d, nn.RMSNorm.
+F.normalize, F.rms_norm and the modules nn.BatchNorm1d, nn.GroupNorm, nn.InstanceNorm2d, nn.RMSNorm;
+and the `inplace` flag of F.relu, F.silu, F.dropout, nn.ReLU, nn.SiLU and nn.Dropout (inputs are cloned
+before an in-place call, so that the fixture records the input as it was).
 
 torch 1.13 (Debian's) has no RMSNorm: its reference is written here as PyTorch 2.4 defines it,
 x * rsqrt(mean(x^2, last dims) + eps) * weight with eps = finfo(dtype).eps when None, and installed
@@ -9,7 +11,9 @@ as nn.RMSNorm so that module cases build it by name like any other.
 import torch
 import torch.nn as nn
 
-from golden_lib import fn, module, pos, rn
+import torch.nn.functional as F
+
+from golden_lib import ModSpec, acc_tol, fn, module, pos, rn
 
 GROUP = "norms_modules"
 
@@ -100,3 +104,19 @@ def cases():
     module("RMSNorm_two_dims_eps", "nn.RMSNorm", [[2, 3]], {"eps": 1e-4}, lambda: [rn(4, 2, 3)], init=randomize_affine,
            group=GROUP)
     module("RMSNorm_no_affine", "nn.RMSNorm", [4], {"elementwise_affine": False}, lambda: [rn(3, 4) * 3], group=GROUP)
+
+    # --- inplace flags: the same results as the out-of-place call
+    def clone_first(f):
+        return lambda x, *a, **kw: f(x.clone(), *a, **kw)
+
+    F_("relu_inplace_kw", "F.relu", lambda: ([rn(3, 4)], {"inplace": True}), compute=clone_first(F.relu))
+    F_("silu_inplace_kw", "F.silu", lambda: ([rn(3, 4)], {"inplace": True}), compute=clone_first(F.silu))
+    F_("dropout_eval_inplace", "F.dropout", lambda: ([rn(3, 4)], {"p": 0.3, "training": False, "inplace": True}),
+       compute=clone_first(F.dropout))
+    at = acc_tol(3)
+    module("Sequential_ReLU_inplace_positional", "nn.Sequential", [ModSpec("nn.Linear", [3, 4]), ModSpec("nn.ReLU", [True])],
+           {}, lambda: [rn(2, 3)], tol=at, group=GROUP)
+    module("Sequential_ReLU_SiLU_Dropout_inplace_kw", "nn.Sequential",
+           [ModSpec("nn.Linear", [3, 4]), ModSpec("nn.ReLU", [], {"inplace": True}), ModSpec("nn.Linear", [4, 4]),
+            ModSpec("nn.SiLU", [], {"inplace": True}), ModSpec("nn.Dropout", [0.2, True])],
+           {}, lambda: [rn(2, 3)], tol=acc_tol(4), group=GROUP)
