@@ -12,3 +12,4 @@ export { Sequential, ModuleList } from "./container";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from "./attention";
 export * as init from "./init-public";
 export { GroupNorm, InstanceNorm2d, RMSNorm, type GroupNormLayerOptions, type InstanceNormLayerOptions, type RMSNormLayerOptions } from "./normalization-more";
+export { ModuleDict, ParameterList, ParameterDict } from "./container-dicts";
