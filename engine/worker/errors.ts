@@ -3,6 +3,7 @@ import { OpError } from "../api/errors";
 import { BackendUnavailableError } from "../eager/backend";
 import { OnnxExportError } from "../graph/export/onnx-export";
 import { CompileError } from "./compile";
+import { MissingApiError } from "./missing-api";
 import { formatLocation, userFrames } from "./stack";
 
 /** The model's exports are not what Tandem needs (no default export, malformed `inputs`). */
@@ -20,7 +21,7 @@ function kindOf(error: unknown, inUserCode: boolean): ErrorKind {
   if (error instanceof CompileError) return "syntax";
   if (error instanceof ExportError) return "export";
   if (error instanceof OpError) return "shape";
-  if (error instanceof OnnxExportError) return "unsupported";
+  if (error instanceof OnnxExportError || error instanceof MissingApiError) return "unsupported";
   if (error instanceof BackendUnavailableError) return "backend";
   if (error instanceof RangeError && /memory|allocation/i.test(error.message)) return "oom";
   return inUserCode ? "runtime" : "internal";
