@@ -85,6 +85,12 @@ describe("nn.init keyword options", () => {
     expect(Math.abs(tail.mean - 3.2604)).toBeLessThan(0.01);
   });
 
+  it("take a layer's possibly-null bias in their types and reject a null one at run time", () => {
+    const fc = new nn.Linear(2, 2, { bias: false });
+    expect(() => nn.init.zeros_(fc.bias)).toThrow("nn.init.zeros_: got null instead of a tensor");
+    expect(() => nn.init.normal_(fc.bias, { std: 1 })).toThrow(/nn\.init\.normal_: got null/);
+  });
+
   it("random initialisers repeat under manual_seed and differ across seeds", () => {
     const draw = (seed: number) => {
       T.manual_seed(seed);

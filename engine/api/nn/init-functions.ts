@@ -9,6 +9,15 @@ import { defaultGenerator } from "../random";
 import type { Tensor } from "../tensor";
 import { fans } from "./init";
 
+/**
+ * The tensor to fill. Initialisers accept null in their types so that PyTorch's idiom
+ * `nn.init.zeros_(m.bias)` type-checks (bias is `Parameter | null`); a null fails here, as None does in PyTorch.
+ */
+function present(t: Tensor | null, name: string): Tensor {
+  if (t === null || t === undefined) throw new ApiError(`nn.init.${name}: got null instead of a tensor (a layer built with bias: false has no bias)`);
+  return t;
+}
+
 function fill(t: Tensor, values: tf.Tensor): Tensor {
   t.assign(values);
   return t;
@@ -26,7 +35,8 @@ function read<O extends object>(first: number | string | O | undefined, position
 export interface UniformOptions { a?: number; b?: number }
 
 /** U(a, b). */
-export function uniform_(t: Tensor, a?: number | UniformOptions, b?: number): Tensor {
+export function uniform_(target: Tensor | null, a?: number | UniformOptions, b?: number): Tensor {
+  const t = present(target, "uniform_");
   const o = read<UniformOptions>(a, { a: a as number | undefined, b });
   return fromValues(t, defaultGenerator().uniform(t.numel(), o.a ?? 0, o.b ?? 1));
 }
@@ -34,7 +44,8 @@ export function uniform_(t: Tensor, a?: number | UniformOptions, b?: number): Te
 export interface NormalOptions { mean?: number; std?: number }
 
 /** N(mean, std²). */
-export function normal_(t: Tensor, mean?: number | NormalOptions, std?: number): Tensor {
+export function normal_(target: Tensor | null, mean?: number | NormalOptions, std?: number): Tensor {
+  const t = present(target, "normal_");
   const o = read<NormalOptions>(mean, { mean: mean as number | undefined, std });
   return fromValues(t, defaultGenerator().normal(t.numel(), o.mean ?? 0, o.std ?? 1));
 }
@@ -68,7 +79,8 @@ function erfinv(y: number): number {
  * N(mean, std²) truncated to [a, b], as PyTorch draws it: uniform over the CDF's range between the
  * bounds, mapped back through the inverse CDF, then clamped (so no draw can loop forever in a tail).
  */
-export function trunc_normal_(t: Tensor, mean?: number | TruncNormalOptions, std?: number, a?: number, b?: number): Tensor {
+export function trunc_normal_(target: Tensor | null, mean?: number | TruncNormalOptions, std?: number, a?: number, b?: number): Tensor {
+  const t = present(target, "trunc_normal_");
   const o = read<TruncNormalOptions>(mean, { mean: mean as number | undefined, std, a, b });
   const m = o.mean ?? 0;
   const s = o.std ?? 1;
@@ -88,22 +100,25 @@ export function trunc_normal_(t: Tensor, mean?: number | TruncNormalOptions, std
   return fromValues(t, out);
 }
 
-export function constant_(t: Tensor, val: number): Tensor {
+export function constant_(target: Tensor | null, val: number): Tensor {
+  const t = present(target, "constant_");
   return fill(t, tf.fill(t.shape, val, t.dtype === "bool" ? "bool" : t.dtype));
 }
 
-export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
-export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
+export const zeros_ = (t: Tensor | null): Tensor => constant_(present(t, "zeros_"), 0);
+export const ones_ = (t: Tensor | null): Tensor => constant_(present(t, "ones_"), 1);
 
 /** The identity matrix in a 2-D tensor (ones on the main diagonal of a non-square one too). */
-export function eye_(t: Tensor): Tensor {
+export function eye_(target: Tensor | null): Tensor {
+  const t = present(target, "eye_");
   if (t.dim() !== 2) throw new ApiError("Only tensors with 2 dimensions are supported");
   const [rows, cols] = t.shape as [number, number];
   return fill(t, tf.eye(rows, cols, undefined, "float32"));
 }
 
 /** The Dirac delta in a 3-, 4- or 5-D conv weight: the conv passes each of the first channels through. */
-export function dirac_(t: Tensor, groups = 1): Tensor {
+export function dirac_(target: Tensor | null, groups = 1): Tensor {
+  const t = present(target, "dirac_");
   if (t.dim() < 3 || t.dim() > 5) throw new ApiError("Only tensors with 3, 4, or 5 dimensions are supported");
   const shape = t.shape;
   const out = shape[0] as number;
@@ -148,7 +163,8 @@ export function calculate_gain(nonlinearity: Nonlinearity, param: number | null 
 export interface GainOptions { gain?: number }
 
 /** U(-bound, bound) with bound = gain * sqrt(6 / (fan_in + fan_out)). */
-export function xavier_uniform_(t: Tensor, gain?: number | GainOptions): Tensor {
+export function xavier_uniform_(target: Tensor | null, gain?: number | GainOptions): Tensor {
+  const t = present(target, "xavier_uniform_");
   const g = read<GainOptions>(gain, { gain: gain as number | undefined }).gain ?? 1;
   const { fanIn, fanOut } = fans(t.shape);
   const bound = g * Math.sqrt(6 / (fanIn + fanOut));
@@ -156,7 +172,8 @@ export function xavier_uniform_(t: Tensor, gain?: number | GainOptions): Tensor 
 }
 
 /** N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out)). */
-export function xavier_normal_(t: Tensor, gain?: number | GainOptions): Tensor {
+export function xavier_normal_(target: Tensor | null, gain?: number | GainOptions): Tensor {
+  const t = present(target, "xavier_normal_");
   const g = read<GainOptions>(gain, { gain: gain as number | undefined }).gain ?? 1;
   const { fanIn, fanOut } = fans(t.shape);
   return normal_(t, 0, g * Math.sqrt(2 / (fanIn + fanOut)));
@@ -178,13 +195,15 @@ function kaimingStd(t: Tensor, o: Partial<KaimingOptions>): number {
 }
 
 /** U(-bound, bound) with bound = gain * sqrt(3 / fan_mode). */
-export function kaiming_uniform_(t: Tensor, a?: number | KaimingOptions, mode?: KaimingOptions["mode"], nonlinearity?: Nonlinearity): Tensor {
+export function kaiming_uniform_(target: Tensor | null, a?: number | KaimingOptions, mode?: KaimingOptions["mode"], nonlinearity?: Nonlinearity): Tensor {
+  const t = present(target, "kaiming_uniform_");
   const bound = Math.sqrt(3) * kaimingStd(t, read<KaimingOptions>(a, { a: a as number | undefined, mode, nonlinearity }));
   return uniform_(t, -bound, bound);
 }
 
 /** N(0, std²) with std = gain / sqrt(fan_mode). */
-export function kaiming_normal_(t: Tensor, a?: number | KaimingOptions, mode?: KaimingOptions["mode"], nonlinearity?: Nonlinearity): Tensor {
+export function kaiming_normal_(target: Tensor | null, a?: number | KaimingOptions, mode?: KaimingOptions["mode"], nonlinearity?: Nonlinearity): Tensor {
+  const t = present(target, "kaiming_normal_");
   return normal_(t, 0, kaimingStd(t, read<KaimingOptions>(a, { a: a as number | undefined, mode, nonlinearity })));
 }
 
@@ -192,7 +211,8 @@ export function kaiming_normal_(t: Tensor, a?: number | KaimingOptions, mode?: K
  * A (semi-)orthogonal matrix, as PyTorch: a normal matrix's QR factor with R's diagonal made
  * positive (modified Gram-Schmidt in float64 gives exactly that), times gain; trailing dims flattened.
  */
-export function orthogonal_(t: Tensor, gain?: number | GainOptions): Tensor {
+export function orthogonal_(target: Tensor | null, gain?: number | GainOptions): Tensor {
+  const t = present(target, "orthogonal_");
   if (t.dim() < 2) throw new ApiError("Only tensors with 2 or more dimensions are supported");
   const g = read<GainOptions>(gain, { gain: gain as number | undefined }).gain ?? 1;
   const rows = t.shape[0] as number;

@@ -40,7 +40,7 @@ describe("Module.apply", () => {
   it("initialises weights as PyTorch's idiom does", () => {
     const net = new Net();
     net.apply((m) => {
-      if (m instanceof nn.Linear && m.bias) nn.init.zeros_(m.bias);
+      if (m instanceof nn.Linear) nn.init.zeros_(m.bias); // PyTorch's idiom, as written there
     });
     for (const [name, p] of net.named_parameters()) {
       if (name.endsWith("bias")) expect(p.toArray()).toEqual(Array(p.numel()).fill(0));
