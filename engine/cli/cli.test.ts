@@ -85,6 +85,14 @@ describe("tandem run", () => {
     expect(stderr).toContain("> 4 |   fc = new nn.Linear(50000, 50000); // 2.5e9 float32 weights: 10 GB");
   });
 
+  it("names an API Tandem lacks at the user's line, exit 1, instead of a bare TypeError", async () => {
+    const { code, stderr } = await tandem("run", "engine/test/fixtures/models/missing_api.ts", "--no-typecheck");
+    expect(code).toBe(1);
+    expect(stderr).toContain("`nn.Foo` is not in Tandem; `tandem ops` lists what is at engine/test/fixtures/models/missing_api.ts:5:17");
+    expect(stderr).toContain("> 5 |   norm = new nn.Foo(2);");
+    expect(stderr).not.toContain("is not a constructor");
+  });
+
   it("exits 2 when Tandem itself cannot do the job", async () => {
     const { code, stderr } = await tandem("run", "assets/examples/mlp.ts", "--backend", "node");
     expect(code).toBe(2);

@@ -4,6 +4,7 @@ import { OpError } from "../api/errors";
 import { BackendUnavailableError } from "../eager/backend";
 import { OnnxExportError } from "../graph/export/onnx-export";
 import { CompileError } from "./compile";
+import { MissingApiError } from "./missing-api";
 import { formatLocation, userFrames } from "./stack";
 
 /** The model's exports are not what Tandem needs (no default export, malformed `inputs`). */
@@ -21,7 +22,7 @@ function kindOf(error: unknown, inUserCode: boolean): ErrorKind {
   if (error instanceof CompileError) return "syntax";
   if (error instanceof ExportError) return "export";
   if (error instanceof OpError) return "shape";
-  if (error instanceof OnnxExportError) return "unsupported";
+  if (error instanceof OnnxExportError || error instanceof MissingApiError) return "unsupported";
   if (error instanceof BackendUnavailableError) return "backend";
   if (error instanceof TensorTooLargeError) return "oom";
   // An array too large for V8 (a tensor an op was asked to make): the model asked for it.

@@ -1,13 +1,16 @@
 import vm from "node:vm";
 import path from "node:path";
-import * as api from "../api";
 import type { CompiledModel } from "./compile";
+import { guardedApi } from "./missing-api";
 
 export type ModelExports = Record<string, unknown>;
 
-/** `require` inside a model bundle: only "tandem" is left unbundled, and it is the engine's API. */
+/**
+ * `require` inside a model bundle: only "tandem" is left unbundled, and it is the engine's API, whose
+ * names the model lacks raise a clear error (missing-api.ts).
+ */
 function modelRequire(specifier: string): unknown {
-  if (specifier === "tandem") return api;
+  if (specifier === "tandem") return guardedApi();
   throw new Error(`model files may import only "tandem" and relative files, not "${specifier}"`);
 }
 

@@ -10,6 +10,8 @@ export interface DropoutOptions {
   p?: number;
   /** Tandem runs inference, so dropout is the identity unless training is asked for explicitly. */
   training?: boolean;
+  /** Accepted as in PyTorch; the result is returned as a new tensor (see functional/inplace.ts). */
+  inplace?: boolean;
 }
 
 export function dropout(x: Tensor, options: DropoutOptions = {}): Tensor {

@@ -1,5 +1,6 @@
 /** The `F` namespace: torch.nn.functional's names and semantics. */
-export { relu, gelu, silu, sigmoid, tanh } from "../ops/elementwise";
+export { gelu, sigmoid, tanh } from "../ops/elementwise";
+export { relu, silu, type InplaceArg } from "./inplace";
 export { softmax, log_softmax } from "../ops/reduce";
 export { linear } from "./linear";
 export { conv2d, type Conv2dOptions } from "./conv";
@@ -10,3 +11,4 @@ export { dropout, type DropoutOptions } from "./dropout";
 export { scaled_dot_product_attention, type AttentionOptions } from "./attention";
 export { leaky_relu, elu, relu6, hardtanh, hardsigmoid, hardswish, softplus, mish, glu, type InplaceOption } from "./activations";
 export { cosine_similarity, one_hot, type CosineSimilarityOptions } from "./similarity";
+export { group_norm, instance_norm, rms_norm, normalize, type GroupNormOptions, type InstanceNormOptions, type RmsNormOptions, type NormalizeOptions } from "./norm-composite";

@@ -1,4 +1,5 @@
 import { dropout } from "../functional/dropout";
+import { type InplaceArg, inplaceFlag } from "../functional/inplace";
 import { type GeluOptions, gelu, relu, sigmoid, silu, tanh } from "../ops/elementwise";
 import { softmax } from "../ops/reduce";
 import { flatten } from "../ops/shape";
@@ -6,8 +7,15 @@ import type { Tensor } from "../tensor";
 import { Module } from "./module";
 import { py } from "./repr";
 
+/** `new nn.ReLU()`, `new nn.ReLU(true)` or `new nn.ReLU({ inplace: true })`: see functional/inplace.ts for inplace. */
 export class ReLU extends Module {
+  readonly inplace: boolean;
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag(inplace);
+  }
   override forward(x: Tensor): Tensor { return relu(x); }
+  override extra_repr(): string { return this.inplace ? "inplace=True" : ""; }
 }
 
 export class GELU extends Module {
@@ -21,7 +29,13 @@ export class GELU extends Module {
 }
 
 export class SiLU extends Module {
+  readonly inplace: boolean;
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag(inplace);
+  }
   override forward(x: Tensor): Tensor { return silu(x); }
+  override extra_repr(): string { return this.inplace ? "inplace=True" : ""; }
 }
 
 export class Sigmoid extends Module {
@@ -49,12 +63,15 @@ export class Identity extends Module {
 /** Identity in eval mode, which is the only mode Tandem runs unless a model calls train(). */
 export class Dropout extends Module {
   readonly p: number;
-  constructor(p: number | { p?: number } = 0.5) {
+  readonly inplace: boolean;
+  /** `new nn.Dropout(0.1)`, `new nn.Dropout(0.1, true)` or `new nn.Dropout({ p: 0.1, inplace: true })`. */
+  constructor(p: number | { p?: number; inplace?: boolean } = 0.5, inplace = false) {
     super();
     this.p = typeof p === "number" ? p : (p.p ?? 0.5);
+    this.inplace = typeof p === "number" ? inplace : (p.inplace ?? false);
   }
   override forward(x: Tensor): Tensor { return dropout(x, { p: this.p, training: this.training }); }
-  override extra_repr(): string { return `p=${py(this.p)}, inplace=False`; }
+  override extra_repr(): string { return `p=${py(this.p)}, inplace=${py(this.inplace)}`; }
 }
 
 export class Flatten extends Module {

@@ -12,6 +12,20 @@ import { Tensor } from "../tensor";
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the constructor returns a callable, which this declares
 export interface Module {
   (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
+  /**
+   * Not Function's `name` and `length` (the constructor deletes those from the callable): declared
+   * here as unknown so that a subclass may have fields by these names, of any type.
+   */
+  name?: unknown;
+  length?: unknown;
+}
+
+/** Names registered with `register_buffer(name, t, { persistent: false })`, per module: kept out of state_dict. */
+const nonPersistent = new WeakMap<Module, Set<string>>();
+
+export interface RegisterBufferOptions {
+  /** False: the buffer is part of the module (buffers(), moved with it) but not of its state_dict. */
+  persistent?: boolean;
 }
 
 export interface LoadResult {
@@ -90,6 +104,13 @@ export class Module {
     return this.fields().filter((e): e is [string, Tensor] => e[1] instanceof Tensor && !(e[1] instanceof Parameter));
   }
 
+  /** What state_dict saves and load_state_dict fills: parameters, then persistent buffers. */
+  private ownState(): [string, Tensor][] {
+    const skip = nonPersistent.get(this);
+    const buffers = skip ? this.ownBuffers().filter(([name]) => !skip.has(name)) : this.ownBuffers();
+    return [...this.ownParameters(), ...buffers];
+  }
+
   /** PyTorch's order: each module's own parameters, then its children's, depth first. */
   named_parameters(prefix = ""): [string, Parameter][] {
     const seen = new Set<Parameter>();
@@ -130,8 +151,7 @@ export class Module {
     const out: Record<string, Tensor> = {};
     // Every path, shared modules included: PyTorch saves a tied weight under each of its names.
     for (const [path, m] of this.named_modules("", false)) {
-      const entries: [string, Tensor][] = [...m.ownParameters(), ...m.ownBuffers()];
-      for (const [name, t] of entries) out[path ? `${path}.${name}` : name] = t;
+      for (const [name, t] of m.ownState()) out[path ? `${path}.${name}` : name] = t;
     }
     return out;
   }
@@ -141,7 +161,7 @@ export class Module {
     const strict = options.strict ?? true;
     const targets = new Map<string, [Module, string, Tensor]>();
     for (const [path, m] of this.named_modules("", false)) {
-      for (const [name, t] of [...m.ownParameters(), ...m.ownBuffers()]) targets.set(path ? `${path}.${name}` : name, [m, name, t]);
+      for (const [name, t] of m.ownState()) targets.set(path ? `${path}.${name}` : name, [m, name, t]);
     }
     const missing = [...targets.keys()].filter((k) => !(k in state));
     const unexpected = Object.keys(state).filter((k) => !targets.has(k));
@@ -173,8 +193,25 @@ export class Module {
     return this.train(false);
   }
 
-  register_buffer(name: string, tensor: Tensor): void {
-    (this as unknown as Record<string, Tensor>)[name] = tensor;
+  /**
+   * Applies `fn` to every submodule (children first, recursively) and then to this module, as
+   * PyTorch's Module.apply: `model.apply((m) => { if (m instanceof nn.Linear) nn.init.zeros_(m.bias) })`.
+   * Declared here so that it is not Function.prototype.apply, which callable modules would otherwise
+   * appear to have.
+   */
+  apply(fn: (module: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** A tensor that is part of the module's state but not a parameter; `persistent: false` keeps it out of state_dict. */
+  register_buffer(name: string, tensor: Tensor | null, options: RegisterBufferOptions = {}): void {
+    (this as unknown as Record<string, Tensor | null>)[name] = tensor;
+    const names = nonPersistent.get(this) ?? new Set<string>();
+    if (options.persistent ?? true) names.delete(name);
+    else names.add(name);
+    nonPersistent.set(this, names);
   }
 
   register_parameter(name: string, param: Parameter | null): void {

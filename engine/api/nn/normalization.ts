@@ -14,8 +14,8 @@ export interface BatchNormLayerOptions {
   track_running_stats?: boolean;
 }
 
-/** BatchNorm over [N, C, H, W]; in eval mode (Tandem's) it uses the running statistics. */
-export class BatchNorm2d extends Module {
+/** What BatchNorm1d and BatchNorm2d share; in eval mode (Tandem's) they use the running statistics. */
+export abstract class BatchNormBase extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   running_mean: Tensor | null;
@@ -40,14 +40,31 @@ export class BatchNorm2d extends Module {
     this.num_batches_tracked = track ? new Tensor(tf.keep(tf.scalar(0, "int32"))) : null;
   }
 
+  /** Throws PyTorch's message when the input's rank is not one this layer takes. */
+  protected abstract checkInputDim(x: Tensor): void;
+
   override forward(x: Tensor): Tensor {
-    if (x.dim() !== 4) throw new OpError("BatchNorm2d", [x.rawShape], `expected 4D input (got ${x.dim()}D input)`);
+    this.checkInputDim(x);
     const useBatchStats = this.training || this.running_mean === null;
     return batch_norm(x, this.running_mean, this.running_var, { weight: this.weight, bias: this.bias, training: useBatchStats, eps: this.eps });
   }
 
   override extra_repr(): string {
     return `${this.num_features}, eps=${py(this.eps)}, momentum=${py(this.momentum)}, affine=${py(this.weight !== null)}, track_running_stats=${py(this.running_mean !== null)}`;
+  }
+}
+
+/** BatchNorm over [N, C, H, W]. */
+export class BatchNorm2d extends BatchNormBase {
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 4) throw new OpError("BatchNorm2d", [x.shape], `expected 4D input (got ${x.dim()}D input)`);
+  }
+}
+
+/** BatchNorm over [N, C] or [N, C, L]. */
+export class BatchNorm1d extends BatchNormBase {
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 2 && x.dim() !== 3) throw new OpError("BatchNorm1d", [x.shape], `expected 2D or 3D input (got ${x.dim()}D input)`);
   }
 }
 

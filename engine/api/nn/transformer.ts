@@ -3,7 +3,7 @@ import { tensor, zeros } from "../creation";
 import type { Tensor } from "../tensor";
 import { deepcopy } from "./clone";
 import { ModuleList } from "./container";
-import { xavier_uniform_ } from "./init";
+import { xavier_uniform_ } from "./init-functions";
 import { Module } from "./module";
 import { LayerNorm } from "./normalization";
 import {
