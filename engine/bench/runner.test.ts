@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type BenchResult, BenchResult as BenchResultSchema, type BenchOutcome } from "../../shared/bench";
 import { formatBench } from "./format";
-import { runBench } from "./runner";
+import { runBench } from "../runner/run-model";
 
 const examples = path.resolve(import.meta.dirname, "../../assets/examples");
 const quick = { warmupS: 0.05, minTimeS: 0.2, maxTimeS: 0.5, minBlocks: 3, backend: "wasm" as const };
