@@ -14,7 +14,7 @@ import { evaluateModel } from "../worker/evaluate";
 import { instantiate, parseInputs } from "../worker/model-exports";
 import { setBundle } from "../worker/stack";
 import { runCase } from "./case";
-import { RSS_SOURCE, peakBytes, startRssSampler } from "./memory";
+import { RSS_SOURCE, peakBytes, startRssSampler } from "../measure/memory";
 import { measurePeak, readPeakCache, writePeakCache } from "./peak";
 import { benchProvenance } from "./provenance";
 import { type JobHooks, missing, now, threadCandidates } from "./variant";

@@ -6,7 +6,7 @@
  * the worker computes.
  */
 import type { BenchOutcome, BenchProgress, BenchRequest } from "../../shared/bench";
-import { readVmRss } from "../bench/memory";
+import { readVmRss } from "../measure/memory";
 import { type PoolEnd, type WorkerPool } from "./pool";
 
 /** How often the supervisor reads the worker's VmRSS. */
