@@ -1,12 +1,13 @@
 import type { ModelRef, ParamsInput } from "../../shared/contract";
 import type { BenchOutcome, BenchProgress, BenchRequestInput } from "../../shared/bench";
+import type { Diagnostic } from "../../shared/diagnostics";
 import type { LogEntry, ModelError, RunOutcome, RunRequestInput } from "../../shared/run";
 import { type InProcessOptions, withInProcessEngine } from "../service/in-process";
 
 /**
- * One model run, or one benchmark, from a file: the CLI's and the scripts' way in. Each call is a
+ * One model run, type check or benchmark of a file: the CLI's and the scripts' way in. Each is a
  * contract call on an in-process engine (engine/service/in-process.ts) with a worker of its own,
- * stopped afterwards; neither function rejects for anything the model does.
+ * stopped afterwards; runModel and runBench never reject for anything the model does.
  */
 
 export interface RunOptions extends InProcessOptions {
@@ -67,4 +68,9 @@ export async function runBench(input: BenchRequestInput, options: BenchOptions =
   } catch (error) {
     return { ok: false, error: internal(error) };
   }
+}
+
+/** The type check of a model file, in a worker like the check beside a run; rejects if the checker cannot run. */
+export function typecheckFile(file: string, options: InProcessOptions = {}): Promise<Diagnostic[]> {
+  return withInProcessEngine(options, async (tandem) => (await tandem.check({ model: { file } })).diagnostics);
 }
