@@ -148,7 +148,9 @@ function receive(raw: unknown): void {
     return;
   }
   if (parsed.data.type === "stop") {
-    stopRequested.add(parsed.data.job);
+    const job = parsed.data.job;
+    // A stop that crossed its job's reply on the way finds nothing to stop, and is dropped.
+    if (current?.job === job || queue.some((m) => m.type !== "warm" && m.job === job)) stopRequested.add(job);
     return;
   }
   queue.push(parsed.data);
