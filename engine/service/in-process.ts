@@ -25,6 +25,7 @@ export async function withInProcessEngine<T>(options: InProcessOptions, body: (t
     size: 1,
     warm: 1, // started now: the first call does not wait for a queue to ask for it
     host: "cli",
+    warmTypecheck: false,
     ...(options.maxOldSpaceMb ? { maxOldSpaceMb: options.maxOldSpaceMb } : {}),
     ...(options.launcher ? { launcher: options.launcher } : {}),
     ...(options.timeoutAdvice ? { timeoutAdvice: options.timeoutAdvice } : {}),
