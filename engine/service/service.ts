@@ -118,7 +118,14 @@ export class EngineService {
 
   private async runRequest(request: RunRequest, context: CallContext): Promise<RunOutcome> {
     const end = await this.submit({ spec: { type: "run", request }, timeoutMs: request.timeoutMs, timeoutAdvice: this.timeoutAdvice }, context);
-    return runOutcome(end);
+    const outcome = runOutcome(end);
+    // A run that took its worker down (time-out, crash, out-of-memory) never got to the type check
+    // after it; the user still wants the type errors, which may say why: check on its own.
+    if (end.type === "failed" && request.typecheck && !outcome.ok) {
+      const check = await this.submit({ spec: { type: "check", file: request.file, ...(request.source === undefined ? {} : { source: request.source }) }, timeoutMs: TOOL_JOB_MS }, context);
+      if (check.type === "done" && check.reply.type === "check") return { ...outcome, diagnostics: check.reply.diagnostics };
+    }
+    return outcome;
   }
 
   /** The handlers of the engine's methods; `cancel` belongs to the connection, files to the host. */
