@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Worker tests start dist/worker.mjs: build it first (runtime code does not build).
+    globalSetup: ["engine/test/global-setup.ts"],
   },
 });

@@ -6,8 +6,9 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as T from "../engine/api";
+import { type Block, measureInterleaved } from "../engine/measure/timer";
 import { type Summary, scaleSummary, summarize } from "./stats";
-import { type BlockPlan, type Block, measureInterleaved } from "./timer";
+import { type BlockPlan, measurePlan } from "./timer";
 
 export const CHAIN_LENGTH = 1000;
 export const CHAIN_SHAPE = [4];
@@ -28,45 +29,48 @@ export interface OverheadResult {
 }
 
 /**
- * A block runs the whole chain inside one tfjs scope and closes it inside the timed region: every
- * op allocates an output that must be freed, and torch pays that cost too (refcount drop on
- * reassignment), so disposal belongs in the per-op number.
+ * A call is the whole chain of CHAIN_LENGTH ops inside one tfjs scope, closed inside the timed
+ * region: every op allocates an output that must be freed, and torch pays that cost too (refcount
+ * drop on reassignment), so disposal belongs in the per-op number. A chain lasts over a
+ * millisecond, so measureInterleaved times one per block, as the torch peer does.
  */
-function chainBlock(step: () => void): Block {
+function chainBlock(reset: () => void, step: () => void): Block {
   return (calls) => {
-    tf.engine().startScope();
-    for (let i = 0; i < calls; i++) step();
-    tf.engine().endScope();
+    for (let c = 0; c < calls; c++) {
+      reset();
+      tf.engine().startScope();
+      for (let i = 0; i < CHAIN_LENGTH; i++) step();
+      tf.engine().endScope();
+    }
   };
 }
 
 /** Measures on whatever backend is active; the caller switches backends. */
-export function measureEagerOverhead(plan: BlockPlan): OverheadResult {
+export async function measureEagerOverhead(plan: BlockPlan): Promise<OverheadResult> {
   const x0 = T.ones(CHAIN_SHAPE);
   const y = T.ones(CHAIN_SHAPE);
   const rawY = y.raw;
   // The chain state lives outside the step closures so each step is exactly one op call.
   let x = x0;
   let rawX = x0.raw;
-  const tandem = chainBlock(() => {
-    x = x.add(y);
-  });
-  const raw = chainBlock(() => {
-    rawX = tf.add(rawX, rawY);
-  });
-  const reset = (block: Block): Block => (calls) => {
+  const reset = () => {
     x = x0;
     rawX = x0.raw;
-    block(calls);
   };
+  const tandem = chainBlock(reset, () => {
+    x = x.add(y);
+  });
+  const raw = chainBlock(reset, () => {
+    rawX = tf.add(rawX, rawY);
+  });
 
   const before = tf.memory().numTensors;
-  const samples = measureInterleaved(
+  const measured = await measureInterleaved(
     [
-      { name: "tandem", block: reset(tandem), calls: CHAIN_LENGTH },
-      { name: "raw", block: reset(raw), calls: CHAIN_LENGTH },
+      { name: "tandem", block: tandem },
+      { name: "raw", block: raw },
     ],
-    plan,
+    measurePlan(plan),
   );
   const leaked = tf.memory().numTensors - before;
   x0.raw.dispose();
@@ -75,11 +79,12 @@ export function measureEagerOverhead(plan: BlockPlan): OverheadResult {
   // that a real forward pass (run under a scope) does not have.
   if (leaked !== 0) throw new Error(`eager overhead chain leaked ${leaked} tensors`);
 
-  const tandemMs = samples.get("tandem") ?? [];
-  const rawMs = samples.get("raw") ?? [];
-  const tandemUs = scaleSummary(summarize(tandemMs), 1000);
-  const rawUs = scaleSummary(summarize(rawMs), 1000);
-  const paired = tandemMs.map((t, i) => (t - (rawMs[i] ?? t)) * 1000);
+  // Samples are ms per chain: µs per op is 1000 / CHAIN_LENGTH of that.
+  const perOpUs = 1000 / CHAIN_LENGTH;
+  const [tandemMs = [], rawMs = []] = measured.samples;
+  const tandemUs = scaleSummary(summarize(tandemMs), perOpUs);
+  const rawUs = scaleSummary(summarize(rawMs), perOpUs);
+  const paired = tandemMs.map((t, i) => (t - (rawMs[i] ?? t)) * perOpUs);
   return {
     chainLength: CHAIN_LENGTH,
     shape: CHAIN_SHAPE,

@@ -9,6 +9,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RunRequest } from "../shared/run";
 import { WorkerPool } from "../engine/service/pool";
+import { ensureBuilt } from "../bin/build.mjs";
+
+// The pool starts dist/worker.mjs, which runtime code only finds: build it first.
+await ensureBuilt();
 
 const root = path.dirname(fileURLToPath(new URL("../package.json", import.meta.url)));
 const file = path.join(root, "assets/examples/resnet_cnn.ts");

@@ -6,6 +6,10 @@
 import { RunMode } from "../shared/run";
 import { runModel } from "../engine/runner/run-model";
 import { provenance } from "../engine/worker/provenance";
+import { ensureBuilt } from "../bin/build.mjs";
+
+// Each run starts dist/worker.mjs, which runtime code only finds: build it first.
+await ensureBuilt();
 
 const EXAMPLES = ["mlp", "resnet_cnn", "transformer_block", "module_list", "branching"];
 const repeatFlag = process.argv.indexOf("--repeat");

@@ -6,8 +6,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { fileURLToPath } from "node:url";
 import * as T from "../engine/api";
+import { type Block, measureInterleaved } from "../engine/measure/timer";
 import { type Summary, summarize } from "./stats";
-import { type BlockPlan, type Block, chooseCalls, measureInterleaved, warmUp } from "./timer";
+import { type BlockPlan, measurePlan } from "./timer";
 
 export const MLP_FILE = new URL("../assets/examples/mlp.ts", import.meta.url);
 
@@ -47,7 +48,7 @@ export interface LatencyResult {
 }
 
 /** Measures on whatever backend is active; the caller switches backends. */
-export function measureModelLatency(file: ModelFile, fileLabel: string, plan: BlockPlan): LatencyResult {
+export async function measureModelLatency(file: ModelFile, fileLabel: string, plan: BlockPlan): Promise<LatencyResult> {
   // Same seed on every backend, so each one runs identical weights and inputs.
   T.manual_seed(0);
   const model = new file.Model().eval();
@@ -69,12 +70,9 @@ export function measureModelLatency(file: ModelFile, fileLabel: string, plan: Bl
     for (let i = 0; i < calls; i++) forward(...args);
     tf.engine().endScope();
   };
-  // The first calls also move Linear weights into their kernel layout and get V8 to optimise the
-  // path; keep all that out of calibration, which would otherwise pick too few calls per block.
-  warmUp([{ name: "forward", block, calls: 1 }], plan.warmupMs);
-  const calls = chooseCalls(block);
-  const measured = measureInterleaved([{ name: "forward", block, calls }], { ...plan, warmupMs: 0 });
-  const samples = measured.get("forward") ?? [];
+  // The warm-up (before calibration) also moves Linear weights into their kernel layout and gets V8
+  // to optimise the path, which would otherwise make calibration pick too few calls per block.
+  const measured = await measureInterleaved([{ name: "forward", block }], measurePlan(plan));
   for (const a of args) a.raw.dispose();
-  return { file: fileLabel, inputs: file.inputs, parameters, outputShape, callsPerBlock: calls, ms: summarize(samples) };
+  return { file: fileLabel, inputs: file.inputs, parameters, outputShape, callsPerBlock: measured.callsPerBlock[0] ?? 1, ms: summarize(measured.samples[0] ?? []) };
 }

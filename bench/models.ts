@@ -10,8 +10,9 @@ import path from "node:path";
 import type { BenchCase, BenchResult, BenchVariant, Missing, PeakResult } from "../shared/bench";
 import { bytes, formatPeak, ms, table } from "../engine/bench/format";
 import { defaultPeakCache } from "../engine/bench/peak";
-import { runBench } from "../engine/bench/runner";
+import { runBench } from "../engine/runner/run-model";
 import { type TorchModelsRequest, type TorchModelsResult, runTorchModels } from "./torch-peer";
+import { ensureBuilt } from "../bin/build.mjs";
 
 export const SUITE_BATCH = 1;
 export const SUITE_THREADS = [1, 2];
@@ -67,6 +68,7 @@ export const ONNX_DIR = path.join(os.tmpdir(), "tandem-bench-onnx");
 export async function runModelsSuite(root: string, log: (line: string) => void, options: { resnet18?: boolean } = {}): Promise<ModelsResults> {
   const suite = options.resnet18 ? [...SUITE_MODELS, RESNET18] : SUITE_MODELS;
   const onnxDir = ONNX_DIR;
+  await ensureBuilt(); // the benchmarks run in dist/worker.mjs, which runtime code only finds
   log("models: matmul peak (wasm, onnxruntime 1 and 2 threads)...");
   const peakOutcome = await runBench({ file: null, peak: true, threads: SUITE_THREADS, peakCache: defaultPeakCache() });
   const peak: PeakResult | Missing = peakOutcome.ok ? peakOutcome.peak : { missing: `peak measurement failed: ${peakOutcome.error.message}` };

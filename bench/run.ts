@@ -42,9 +42,9 @@ const log = (line: string): void => {
 const reasonOf = (error: unknown): string =>
   error instanceof BackendUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
 
-function attempt<T>(what: string, f: () => T): Maybe<T> {
+async function attempt<T>(what: string, f: () => Promise<T>): Promise<Maybe<T>> {
   try {
-    return { status: "ok", ...f() };
+    return { status: "ok", ...(await f()) };
   } catch (error) {
     log(`  ${what} failed: ${reasonOf(error)}`);
     return { status: "missing", reason: reasonOf(error) };
@@ -77,9 +77,9 @@ async function eagerPart(): Promise<{ results: BenchResults; markdown: string }>
     }
     await setBackend(b);
     log(`${b}: eager add chain...`);
-    eager[b] = attempt(`${b} eager overhead`, () => measureEagerOverhead(PLANS.eager));
+    eager[b] = await attempt(`${b} eager overhead`, () => measureEagerOverhead(PLANS.eager));
     log(`${b}: ${modelLabel} forward...`);
-    mlp[b] = attempt(`${b} MLP latency`, () => measureModelLatency(model, modelLabel, PLANS.mlp));
+    mlp[b] = await attempt(`${b} MLP latency`, () => measureModelLatency(model, modelLabel, PLANS.mlp));
   }
 
   log(`torch peer (${TORCH_THREADS} thread)...`);

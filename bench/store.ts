@@ -20,6 +20,10 @@ import { snapshotSources } from "../engine/store/snapshot";
 import { openStore, type Store } from "../engine/store/store";
 import { collectProvenance } from "./provenance";
 import { summarize } from "./stats";
+import { ensureBuilt } from "../bin/build.mjs";
+
+// The run starts dist/worker.mjs, which runtime code only finds: build it first.
+await ensureBuilt();
 
 const root = path.dirname(fileURLToPath(new URL("../package.json", import.meta.url)));
 const MODEL = path.join(root, "assets/examples/mlp.ts");

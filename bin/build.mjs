@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(ROOT, "dist");
-// bench: the `tandem bench` worker (engine/bench/worker.ts), a process of its own like the run worker.
-const ENTRIES = { cli: "engine/cli/main.ts", worker: "engine/worker/main.ts", bench: "engine/bench/worker.ts" };
+// worker: the process that runs user models (runs, checks and benchmarks alike; engine/bundles.ts finds it).
+const ENTRIES = { cli: "engine/cli/main.ts", worker: "engine/worker/main.ts" };
 const SOURCE_DIRS = ["engine", "shared"];
 
 function newestSource() {
@@ -67,3 +67,6 @@ export async function ensureBuilt() {
   }
   return outputs;
 }
+
+// `node bin/build.mjs`: build now (the tests' global set-up and bin/tandem.mjs call ensureBuilt themselves).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await ensureBuilt();

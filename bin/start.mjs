@@ -21,6 +21,7 @@ if (!forceServe && electron.path && !electron.headless) {
   child.on("exit", (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
 } else {
   if (!forceServe) process.stderr.write(`No desktop window: ${electron.reason}. Starting the browser version instead.\n`);
+  await ensureBuiltApp({ electron: false }); // serve's small page, where the renderer is not built
   process.argv = [process.argv[0], path.join(ROOT, "bin/tandem.mjs"), "serve", ...args.filter((a) => a !== "--serve")];
   await import(pathToFileURL(cli).href);
 }

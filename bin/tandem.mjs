@@ -5,4 +5,9 @@ import { pathToFileURL } from "node:url";
 import { ensureBuilt } from "./build.mjs";
 
 const { cli } = await ensureBuilt();
+if (process.argv[2] === "serve") {
+  // The small page that serve offers when the renderer is not built (engine/bundles.ts finds it).
+  const { ensureBuiltApp } = await import("./build-app.mjs");
+  await ensureBuiltApp({ electron: false });
+}
 await import(pathToFileURL(cli).href);

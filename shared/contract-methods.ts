@@ -62,9 +62,12 @@ export const Check = {
   result: z.object({ diagnostics: z.array(Diagnostic) }),
 };
 
-/** Run a model once cold and `repeat` times warm: RunRequest with the model as a ModelRef. */
+/**
+ * Run a model once cold and `repeat` times warm: RunRequest with the model as a ModelRef. With
+ * `export` (tandem export) it also writes the traced graph as ONNX to a path on the engine's machine.
+ */
 export const Run = {
-  params: RunRequest.omit({ file: true, source: true, export: true }).extend({ model: ModelRef, timeoutMs: Timeout.default(30_000), session: SessionName }).strict(),
+  params: RunRequest.omit({ file: true, source: true }).extend({ model: ModelRef, timeoutMs: Timeout.default(30_000), session: SessionName }).strict(),
   result: z.discriminatedUnion("ok", [RunOutcome.options[0].extend(Saved), RunOutcome.options[1].extend(Saved)]),
 };
 
@@ -102,12 +105,14 @@ export const Export = {
 };
 
 /**
- * Benchmark a model (tandem bench) in a bench worker of its own; `benchProgress` events follow it.
+ * Benchmark a model (tandem bench) on a worker; `benchProgress` events follow it. `onnxDir`: where
+ * to write each batch size's ONNX file, on the engine's machine.
  * Cancelling stops it after the block in progress and it answers with what was measured.
  */
 export const Bench = {
-  params: BenchRequest.omit({ file: true, source: true, peakCache: true, onnxDir: true, timeoutMs: true })
-    .extend({ model: ModelRef, session: SessionName, timeoutMs: Timeout.optional() })
+  params: BenchRequest.omit({ file: true, source: true, peakCache: true, timeoutMs: true })
+    /** `model` null with `peak`: measure only the machine's matmul peak (tandem bench --peak). */
+    .extend({ model: ModelRef.nullable(), session: SessionName, timeoutMs: Timeout.optional() })
     .strict(),
   result: z.discriminatedUnion("ok", [BenchOutcome.options[0].extend(Saved), BenchOutcome.options[1].extend(Saved)]),
 };

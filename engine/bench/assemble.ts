@@ -5,10 +5,10 @@
  */
 import type { BackendInfo } from "../../shared/backends";
 import type { BenchCase, BenchRatio, BenchVariant, FlopCount, Missing, PeakResult } from "../../shared/bench";
-import { type BlockStart, RSS_SOURCE, type RssSample, peakBytes, thin, variantMemory } from "./memory";
+import { type BlockStart, RSS_SOURCE, type RssSample, peakBytes, thin, variantMemory } from "../measure/memory";
 import { peakFor } from "./peak";
-import { bootstrapRatio, isNoisy, summarize } from "./stats";
-import type { Measurement } from "./timer";
+import { isNoisy, medianRatioOverBaseline, summarize } from "../measure/stats";
+import type { Measurement } from "../measure/timer";
 import { type Prepared, missing } from "./variant";
 
 /** At most this many per-call samples per variant go into the result (the statistics use all). */
@@ -78,8 +78,8 @@ export function ratioPairs<T extends { name: string; mode: string; threads: numb
 
 export function ratios(variants: readonly BenchVariant[]): BenchRatio[] {
   return ratioPairs(variants).map(([a, b]) => {
-    const r = bootstrapRatio(a.samples, b.samples);
-    return { a: a.name, b: b.name, ...r, minRatio: a.ms.min / b.ms.min } satisfies BenchRatio;
+    const r = medianRatioOverBaseline(a.samples, b.samples, { paired: true }); // time(a) / time(b)
+    return { a: a.name, b: b.name, ratio: r.ratio, ci: r.ci, resamples: r.resamples, minRatio: a.ms.min / b.ms.min } satisfies BenchRatio;
   });
 }
 

@@ -14,11 +14,11 @@ import { makeInputs } from "../worker/inputs";
 import { currentUserFrame } from "../worker/stack";
 import { caseMemory, pickedThreads, ratios, variantFigures } from "./assemble";
 import { countFlops } from "./flops";
-import { type BlockStart, rssNow } from "./memory";
+import { type BlockStart, rssNow } from "../measure/memory";
 import { exportForOrt, type OrtMode, setupOrt } from "./setup-ort";
 import { setupSplit } from "./setup-split";
 import { setupEager, setupPlan, tfjsThreadsNote } from "./setup-tfjs";
-import { type MeasurePlan, measureInterleaved } from "./timer";
+import { type MeasurePlan, measureInterleaved } from "../measure/timer";
 import { type CaseContext, type CaseSetup, emptyColdCosts, missing, now, reason, threadCandidates, withBatch } from "./variant";
 
 /** A profile runs forwards for about this long (at least 3, at most 200). */

@@ -1,5 +1,5 @@
 /**
- * The benchmark job, run inside the bench worker (engine/bench/worker.ts): compiles and constructs
+ * The benchmark job, run inside the worker (engine/worker/main.ts, a `bench` job): compiles and constructs
  * the user's model once (from its file, or from an editor's text standing for it), optionally
  * measures the machine's matmul peak, then runs each batch size as a case (engine/bench/case.ts)
  * and puts the result together with its provenance. The RSS sampler covers the whole job.
@@ -14,7 +14,7 @@ import { evaluateModel } from "../worker/evaluate";
 import { instantiate, parseInputs } from "../worker/model-exports";
 import { setBundle } from "../worker/stack";
 import { runCase } from "./case";
-import { RSS_SOURCE, peakBytes, startRssSampler } from "./memory";
+import { RSS_SOURCE, peakBytes, startRssSampler } from "../measure/memory";
 import { measurePeak, readPeakCache, writePeakCache } from "./peak";
 import { benchProvenance } from "./provenance";
 import { type JobHooks, missing, now, threadCandidates } from "./variant";

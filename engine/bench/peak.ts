@@ -12,8 +12,8 @@ import { type BenchVariant, type Missing, PeakResult } from "../../shared/bench"
 import { OnnxBuilder } from "../onnx/builder";
 import { createSession } from "../onnx/runtime";
 import { cpuModel, packageVersion } from "./provenance";
-import { summarize } from "./stats";
-import { type MeasurePlan, measureInterleaved } from "./timer";
+import { summarize } from "../measure/stats";
+import { type MeasurePlan, measureInterleaved } from "../measure/timer";
 
 export const PEAK_SIZES = [512, 1024];
 const PLAN: MeasurePlan = { warmupMs: 200, minTimeMs: 400, maxTimeMs: 1200, minBlocks: 5, maxBlocks: 1000, targetRelCi: 0.02 };

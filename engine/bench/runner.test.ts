@@ -6,9 +6,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type BenchResult, BenchResult as BenchResultSchema, type BenchOutcome } from "../../shared/bench";
 import { formatBench } from "./format";
-import { runBench } from "./runner";
+import { runBench } from "../runner/run-model";
 
 const examples = path.resolve(import.meta.dirname, "../../assets/examples");
+const models = path.resolve(import.meta.dirname, "../test/fixtures/models");
 const quick = { warmupS: 0.05, minTimeS: 0.2, maxTimeS: 0.5, minBlocks: 3, backend: "wasm" as const };
 
 function ok(outcome: BenchOutcome): BenchResult {
@@ -115,6 +116,23 @@ describe("runBench", () => {
     expect(c?.memory.library.map((l) => l.mode)).toEqual(["eager", "graph:tfjs"]);
     expect(r.warnings.some((w) => w.includes("console lines"))).toBe(true);
     expect(formatBench(r, "text")).toContain("graph:tfjs: ran as 2 compiled segments");
+  });
+
+  it("stops a model stuck in a loop at the time limit, as tandem run does", async () => {
+    const start = Date.now();
+    const outcome = await runBench({ file: path.join(models, "infinite_loop.ts"), ...quick, modes: ["eager"], timeoutMs: 4000 });
+    if (outcome.ok) throw new Error("expected the benchmark to time out");
+    expect(outcome.error.kind).toBe("timeout");
+    expect(outcome.error.message).toMatch(/^the benchmark did not finish within 4 s and its worker was stopped/);
+    expect(outcome.error.message).toContain("raise the limit with --timeout");
+    expect(Date.now() - start).toBeLessThan(20_000);
+  });
+
+  it("reports a model that runs its worker out of memory", async () => {
+    const outcome = await runBench({ file: path.join(models, "out_of_memory.ts"), ...quick }, { maxOldSpaceMb: 96 });
+    if (outcome.ok) throw new Error("expected the benchmark to run out of memory");
+    expect(outcome.error.kind).toBe("oom");
+    expect(outcome.error.message).toContain("96 MB");
   });
 
   it("reports a model error with its location, like tandem run", async () => {

@@ -12,10 +12,10 @@ import type { Tensor, nn } from "../api";
 import { SegmentExecutor } from "../graph/segments";
 import type { TraceResult } from "../graph/tracer";
 import { parity, withinTolerance } from "../worker/parity";
-import { rssNow } from "./memory";
+import { rssNow } from "../measure/memory";
 import { segmentsProfile } from "./profile";
 import { tfjsProfile } from "./setup-tfjs";
-import type { Block } from "./timer";
+import type { Block } from "../measure/timer";
 import { type CaseSetup, missing, now, reason } from "./variant";
 
 type PlanRun = Parameters<typeof segmentsProfile>[0][number][number];

@@ -7,9 +7,9 @@ import type { BackendInfo } from "../../shared/backends";
 import type { Tensor, nn } from "../api";
 import type { Graph } from "../graph/ir";
 import { type CompiledPlan, compilePlan } from "../graph/plan";
-import { rssNow } from "./memory";
+import { rssNow } from "../measure/memory";
 import { type KernelRecord, kernelRows, planProfile, profileEager } from "./profile";
-import type { Block } from "./timer";
+import type { Block } from "../measure/timer";
 import { type CaseSetup, callable, now, reason } from "./variant";
 
 /** tfjs's live bytes at rest and at the peak of one forward (profile()), and its kernels. */

@@ -8,8 +8,8 @@ import type { BackendInfo } from "../../shared/backends";
 import type { BenchCase, BenchMode, BenchProgress, BenchRequest, ColdCosts, Missing, OpProfile, PeakResult } from "../../shared/bench";
 import type { Tensor, nn } from "../api";
 import type { InputSpecs } from "../worker/inputs";
-import type { RssSampler } from "./memory";
-import type { Block } from "./timer";
+import type { RssSampler } from "../measure/memory";
+import type { Block } from "../measure/timer";
 
 export interface JobHooks {
   shouldStop(): boolean;

@@ -1,5 +1,5 @@
 /**
- * `tandem bench`: measures a model eagerly and as graphs in a bench worker (engine/bench/), with a
+ * `tandem bench`: measures a model eagerly and as graphs in a worker (a `bench` job, engine/bench/), with a
  * progress bar on a terminal; Ctrl-C stops after the block in progress and prints what was
  * measured. Registered on the CLI by one call, registerBenchCommand(program).
  */
@@ -9,7 +9,7 @@ import { BenchMode, type BenchProgress, type BenchRequestInput } from "../../sha
 import type { ErrorKind } from "../../shared/run";
 import { formatBench, formatPeak } from "../bench/format";
 import { defaultPeakCache } from "../bench/peak";
-import { runBench } from "../bench/runner";
+import { runBench } from "../runner/run-model";
 import { formatError } from "./format";
 import { saveBenchToSession } from "./sessions";
 
@@ -93,7 +93,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--top <n>", "rows per top-ops table", (v) => Number.parseInt(v, 10), 10)
     .option("--save-onnx <dir>", "write each batch size's exported ONNX file to this folder")
     .option("--timeout <seconds>", "kill the worker after this long (default: from the time budgets)", seconds)
-    .option("--max-memory <MB>", "heap limit of the bench worker", (v) => Number.parseInt(v, 10), 4096)
+    .option("--max-memory <MB>", "heap limit of the worker that runs the benchmark", (v) => Number.parseInt(v, 10), 4096)
     .option("--json", "print the result as JSON (shared/bench.ts BenchResult)")
     .option("--md", "print Markdown tables")
     .option("--session <name>", "save the result into this session (created if missing): one run per batch size and variant")

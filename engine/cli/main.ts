@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync } from "node:fs";
 import { BackendName } from "../../shared/backends";
 import type { ErrorKind } from "../../shared/run";
-import { runModel } from "../runner/run-model";
+import { runModel, typecheckFile } from "../runner/run-model";
 import { TANDEM_VERSION } from "../worker/provenance";
 import { Quantize, RunMode, type RunRequestInput } from "../../shared/run";
 import { formatDiagnostics, formatError, formatRun } from "./format";
@@ -183,8 +183,7 @@ program
   .argument("<model>", "model file (.ts)")
   .option("--json", "print the diagnostics as JSON")
   .action(async (model: string, opts: { json?: boolean }) => {
-    const { typecheckModel } = await import("../check/typecheck");
-    const diagnostics = typecheckModel(model);
+    const diagnostics = await typecheckFile(model); // in a worker, as the check beside a run
     if (opts.json) process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
     else if (diagnostics.length) process.stdout.write(`${formatDiagnostics(diagnostics).join("\n")}\n`);
     else process.stdout.write(`${model}: no type errors\n`);

@@ -201,6 +201,14 @@ describe("runModel: the caller survives a broken worker", () => {
     ok(await runModel({ file: path.join(examples, "mlp.ts"), repeat: 0 }));
   });
 
+  it("still lists the type errors of a run that timed out (its worker never got to the check)", async () => {
+    const source = ["import { nn, Tensor } from \"tandem\";", "export default class Spins extends nn.Module {", "  forward(x: Tensor): Tensor {", "    const n: number = x;", "    while (x.dim() > 0) n;", "    return x;", "  }", "}", "export const inputs = { x: [2, 2] };", ""].join("\n");
+    const outcome = await runModel({ file: path.join(models, "typed_loop.ts"), source, timeoutMs: 1500 });
+    if (outcome.ok) throw new Error("expected the run to time out");
+    expect(outcome.error.kind).toBe("timeout");
+    expect(outcome.diagnostics.find((d) => d.severity === "error")).toMatchObject({ code: "TS2322", location: { line: 4 } });
+  });
+
   it("reports a worker that runs out of memory", async () => {
     const e = failed(await runModel({ file: path.join(models, "out_of_memory.ts"), timeoutMs: 30_000 }, { maxOldSpaceMb: 96 }));
     expect(e.kind).toBe("oom");

@@ -1,9 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+import type { BenchProgress, BenchRequest } from "../../shared/bench";
 import type { LogEntry, ModelError, RunRequest } from "../../shared/run";
-import type { ensureBuilt } from "../../bin/build.mjs";
-import { ROOT } from "../paths";
+import { workerBundle } from "../bundles";
 import { FromWorker, type ToWorker, type WorkerPhase, type WorkerReply } from "../worker/protocol";
 import { formatLocation } from "../worker/stack";
 import { type WatchdogReport, findWatchdogReport, isWatchdogLine } from "../worker/watchdog-report";
@@ -12,6 +10,8 @@ import { type WatchdogReport, findWatchdogReport, isWatchdogLine } from "../work
  * One worker process under supervision: started through a launcher (a Node child process here, an
  * Electron utilityProcess in the desktop app), given one job at a time, stopped at the job's time
  * limit, and its death (crash, out-of-memory) turned into a clear failure of the job it was running.
+ * The only supervisor: the service's pool (engine/service/pool.ts) keeps these for the window and,
+ * as a pool of one in process, for the CLI; runs, checks and benchmarks are all jobs here.
  */
 
 /** How a worker process ended: an exit code or a signal, or why it could not start at all. */
@@ -71,22 +71,12 @@ export function childProcessHandle(child: ChildProcess): WorkerHandle {
   };
 }
 
-/**
- * The bundled worker, rebuilt first when a source changed. Imported by path at run time, so that
- * bundles of this module (the CLI, Electron's main process) load the builder from bin/ rather than
- * carry a copy of it whose idea of the repository root would be wrong.
- */
-async function builtWorker(): Promise<string> {
-  const build = (await import(pathToFileURL(path.join(ROOT, "bin/build.mjs")).href)) as { ensureBuilt: typeof ensureBuilt };
-  return (await build.ensureBuilt()).worker;
-}
-
-/** Workers as Node child processes running the bundled worker (dist/worker.mjs, rebuilt when stale). */
+/** Workers as Node child processes running the bundled worker (dist/worker.mjs, see engine/bundles.ts). */
 export function nodeLauncher(workerPath?: string): WorkerLauncher {
   return {
     name: "node",
     async launch({ maxOldSpaceMb }) {
-      const file = workerPath ?? (await builtWorker());
+      const file = workerPath ?? workerBundle();
       const child = fork(file, [], {
         execArgv: [`--max-old-space-size=${maxOldSpaceMb}`],
         stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -97,12 +87,19 @@ export function nodeLauncher(workerPath?: string): WorkerLauncher {
   };
 }
 
-export type JobSpec = { type: "run"; request: RunRequest } | { type: "check"; file: string; source?: string } | { type: "backends" };
+export type JobSpec =
+  | { type: "run"; request: RunRequest }
+  | { type: "check"; file: string; source?: string }
+  | { type: "backends" }
+  | { type: "bench"; request: BenchRequest };
 
 export interface JobOptions {
   timeoutMs: number;
   onLog?: (entry: LogEntry) => void;
   onPhase?: (phase: WorkerPhase) => void;
+  onBenchProgress?: (progress: BenchProgress) => void;
+  /** Aborting asks the job (a benchmark) to finish early and reply with what it has; the worker lives on. */
+  stop?: AbortSignal;
   /** Appended to the time-out message: how to raise the limit where the job came from. */
   timeoutAdvice?: string;
 }
@@ -236,6 +233,7 @@ export class WorkerProcess {
     const job = this.running;
     if (!job || message.job !== job.id) return; // a late message of a job already given up on
     if (message.type === "log") this.log(job, message.entry);
+    else if (message.type === "benchProgress") job.options.onBenchProgress?.(message.progress);
     else if (message.type === "progress") {
       // The type check after a run is Tandem's work, not the model's: it gets its own limit.
       if (message.phase === "checking" && job.spec.type === "run") this.arm(job, CHECK_LIMIT_MS);
@@ -299,6 +297,14 @@ export class WorkerProcess {
       this.running = job;
       this.arm(job, options.timeoutMs);
       handle.send({ ...spec, job: id } as ToWorker);
+      const stop = options.stop;
+      if (stop) {
+        const ask = () => {
+          if (this.running === job) handle.send({ type: "stop", job: id });
+        };
+        if (stop.aborted) ask();
+        else stop.addEventListener("abort", ask, { once: true });
+      }
     });
   }
 
@@ -314,14 +320,18 @@ export class WorkerProcess {
    */
   private timedOut(job: Running, ms: number, giveUpAt: number): void {
     if (this.running !== job) return;
-    const report = job.spec.type === "run" ? findWatchdogReport(this.stderr, job.id) : null;
-    if (job.spec.type === "run" && !report && Date.now() < giveUpAt) {
+    const watched = job.spec.type === "run" || job.spec.type === "bench"; // the jobs that run user code
+    const report = watched ? findWatchdogReport(this.stderr, job.id) : null;
+    if (watched && !report && Date.now() < giveUpAt) {
       job.timer = setTimeout(() => this.timedOut(job, ms, giveUpAt), 50);
       return;
     }
-    const what = job.spec.type === "run" ? "the model did not finish" : `the ${job.spec.type} job did not finish`;
+    const what = job.spec.type === "run" ? "the model did not finish" : job.spec.type === "bench" ? "the benchmark did not finish" : `the ${job.spec.type} job did not finish`;
     const advice = job.options.timeoutAdvice ? `; ${job.options.timeoutAdvice}` : "";
-    const error = jobError("timeout", `${what} within ${ms / 1000} s and its worker was stopped${stuckAt(report)}${advice}`);
+    // A benchmark that runs long is more likely slow than stuck: no guess without a report.
+    const where = job.spec.type === "bench" && !report?.frames[0] ? "" : stuckAt(report);
+    const seconds = job.spec.type === "bench" ? Math.round(ms / 1000) : ms / 1000;
+    const error = jobError("timeout", `${what} within ${seconds} s and its worker was stopped${where}${advice}`);
     if (report?.frames[0]) {
       error.location = report.frames[0].location;
       error.stack = report.frames.map((f) => `at ${f.functionName ? `${f.functionName} (${formatLocation(f.location)})` : formatLocation(f.location)}`);

@@ -2,11 +2,10 @@ import { createReadStream, existsSync, statSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { ensureBuiltApp } from "../../bin/build-app.mjs";
 import { MAX_MESSAGE_CHARS } from "../../shared/contract";
 import type { Transport } from "../../shared/transport";
+import { pageDir } from "../bundles";
 import { ROOT } from "../paths";
 import { serveConnection } from "../service/connection";
 import { EngineService, type ServiceOptions } from "../service/service";
@@ -52,12 +51,10 @@ export interface Served {
 
 
 /** Where the window's files are: the built renderer when there is one, else the small page. */
-export async function defaultStaticDir(): Promise<string> {
+export function defaultStaticDir(): string {
   const renderer = path.join(ROOT, "renderer/dist");
   if (existsSync(path.join(renderer, "index.html"))) return renderer;
-  // By path at run time, not bundled: see builtWorker in engine/runner/worker-process.ts.
-  const build = (await import(pathToFileURL(path.join(ROOT, "bin/build-app.mjs")).href)) as { ensureBuiltApp: typeof ensureBuiltApp };
-  return (await build.ensureBuiltApp({ electron: false })).page;
+  return pageDir(); // built by bin/tandem.mjs before `serve`
 }
 
 function listen(server: http.Server, host: string, port: number): Promise<number> {
@@ -97,7 +94,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Served> {
   const token = options.token ?? newToken();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const max = options.maxMessageChars ?? MAX_MESSAGE_CHARS;
-  const staticDir = path.resolve(options.staticDir ?? (await defaultStaticDir()));
+  const staticDir = path.resolve(options.staticDir ?? defaultStaticDir());
   const service = options.service ?? new EngineService({ host: "serve", ...options, log: (line) => log(`pool: ${line}`) });
   const ownsService = !options.service;
 

@@ -1,5 +1,5 @@
 /**
- * `bench` through a real service and client: editor text benchmarked in a bench worker, progress
+ * `bench` through a real service and client: editor text benchmarked as a job on the pool, progress
  * as benchProgress events, a cancel that answers what was measured, and the result saved as one
  * bench record per variant. Time budgets are tiny: the structure is tested, not the timings.
  */

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RunOutcome, RunRequest, type RunRequestInput } from "../../shared/run";
-import { runOutcome } from "../runner/worker-job";
+import { runOutcome } from "./run-outcome";
 import { type PoolEnd, WorkerPool } from "./pool";
 
 const models = path.resolve(import.meta.dirname, "../test/fixtures/models");

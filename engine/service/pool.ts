@@ -1,4 +1,5 @@
 import os from "node:os";
+import type { BenchProgress } from "../../shared/bench";
 import type { LogEntry } from "../../shared/run";
 import { type JobEnd, type JobSpec, type WorkerLauncher, WorkerProcess, jobError, nodeLauncher } from "../runner/worker-process";
 import type { WorkerPhase } from "../worker/protocol";
@@ -34,13 +35,17 @@ export interface PoolJob {
   spec: JobSpec;
   timeoutMs: number;
   timeoutAdvice?: string;
+  /** Aborting cancels the job: dropped from the queue, or its worker killed. */
   signal?: AbortSignal;
+  /** Aborting asks a running benchmark to finish early with what it has (see JobOptions.stop). */
+  stop?: AbortSignal;
   onLog?: (entry: LogEntry) => void;
   onPhase?: (phase: WorkerPhase) => void;
+  onBenchProgress?: (progress: BenchProgress) => void;
   /** The job's place in the queue (1 = next), each time it changes. */
   onQueued?: (position: number) => void;
-  /** The job was handed to a worker (which may still be starting). */
-  onStarted?: () => void;
+  /** The job was handed to the worker with this process id. */
+  onStarted?: (pid: number | undefined) => void;
 }
 
 export type PoolEnd = JobEnd | { type: "cancelled" };
@@ -182,9 +187,10 @@ export class WorkerPool {
 
   private assign(worker: WorkerProcess, entry: Entry): void {
     entry.worker = worker;
-    entry.job.onStarted?.();
-    const { spec, timeoutMs, timeoutAdvice, onLog, onPhase } = entry.job;
-    worker.run(spec, { timeoutMs, ...(timeoutAdvice ? { timeoutAdvice } : {}), ...(onLog ? { onLog } : {}), ...(onPhase ? { onPhase } : {}) }).then(
+    entry.job.onStarted?.(worker.pid);
+    const { spec, timeoutMs, timeoutAdvice, stop, onLog, onPhase, onBenchProgress } = entry.job;
+    const options = { timeoutMs, ...(timeoutAdvice ? { timeoutAdvice } : {}), ...(stop ? { stop } : {}), ...(onLog ? { onLog } : {}), ...(onPhase ? { onPhase } : {}), ...(onBenchProgress ? { onBenchProgress } : {}) };
+    worker.run(spec, options).then(
       (end) => {
         this.finish(entry, end);
         if (end.type === "failed") this.log(`worker ${worker.pid ?? "?"} ended its job: ${end.error.kind}: ${end.error.message}`);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { CONTRACT_VERSION, type ModelRef } from "../../shared/contract";
 import type { BackendInfo } from "../../shared/backends";
 import type { RunOutcome, RunRequest } from "../../shared/run";
-import { runOutcome } from "../runner/worker-job";
+import { runOutcome } from "./run-outcome";
 import { jobError } from "../runner/worker-process";
 import { saveRunOutcome } from "../store/save";
 import { TANDEM_VERSION } from "../worker/provenance";
@@ -17,8 +17,7 @@ import { Transfers } from "./transfers";
 
 /**
  * The engine's side of the contract: each method on top of the worker pool. User code runs only in
- * the pool's workers (and a benchmark's own worker); this process compiles nothing and runs no
- * model. It also keeps the sessions store (saving what a call names a session for) and the files
+ * the pool's workers (benchmarks too); this process compiles nothing and runs no model. It also keeps the sessions store (saving what a call names a session for) and the files
  * offered as downloads. Hosts (tandem serve, the Electron main process) put it behind a transport
  * with `serveConnection`, and may add the methods only they can offer (openFile and saveFile use
  * the desktop app's dialogs).
@@ -39,6 +38,8 @@ export interface ServiceOptions extends PoolOptions {
   dbFile?: string;
   /** Where downloads and uploads are kept while the service runs (default: a new folder in the OS's temp dir). */
   transfersDir?: string;
+  /** How a time-out message tells the user to raise the limit (default: "raise timeoutMs"; the CLI names its flag). */
+  timeoutAdvice?: string;
 }
 
 /** Media type of an ONNX download: browsers know no better one. */
@@ -68,7 +69,6 @@ function graphJob(o: Pick<RunRequest, "backend" | "seed" | "timeoutMs"> & { pass
     ...(o.passes ? { passes: o.passes } : {}),
   };
 }
-const ADVICE = "raise timeoutMs";
 
 export class EngineService {
   readonly pool: WorkerPool;
@@ -78,6 +78,7 @@ export class EngineService {
   readonly store: StoreAccess;
   readonly transfers: Transfers;
   private readonly closing = new AbortController();
+  private readonly timeoutAdvice: string;
 
   constructor(private readonly options: ServiceOptions = {}) {
     this.ownsPool = !options.pool;
@@ -85,6 +86,7 @@ export class EngineService {
     this.baseDir = path.resolve(options.baseDir ?? process.cwd());
     this.store = new StoreAccess(options.dbFile);
     this.transfers = new Transfers(options.transfersDir);
+    this.timeoutAdvice = options.timeoutAdvice ?? "raise timeoutMs";
   }
 
   async close(): Promise<void> {
@@ -115,8 +117,15 @@ export class EngineService {
   }
 
   private async runRequest(request: RunRequest, context: CallContext): Promise<RunOutcome> {
-    const end = await this.submit({ spec: { type: "run", request }, timeoutMs: request.timeoutMs, timeoutAdvice: ADVICE }, context);
-    return runOutcome(end);
+    const end = await this.submit({ spec: { type: "run", request }, timeoutMs: request.timeoutMs, timeoutAdvice: this.timeoutAdvice }, context);
+    const outcome = runOutcome(end);
+    // A run that took its worker down (time-out, crash, out-of-memory) never got to the type check
+    // after it; the user still wants the type errors, which may say why: check on its own.
+    if (end.type === "failed" && request.typecheck && !outcome.ok) {
+      const check = await this.submit({ spec: { type: "check", file: request.file, ...(request.source === undefined ? {} : { source: request.source }) }, timeoutMs: TOOL_JOB_MS }, context);
+      if (check.type === "done" && check.reply.type === "check") return { ...outcome, diagnostics: check.reply.diagnostics };
+    }
+    return outcome;
   }
 
   /** The handlers of the engine's methods; `cancel` belongs to the connection, files to the host. */
@@ -137,9 +146,10 @@ export class EngineService {
         return { diagnostics: end.reply.diagnostics };
       },
 
-      run: async ({ model, session, ...rest }, context) => {
+      run: async ({ model, session, export: exportTo, ...rest }, context) => {
         const ref = this.model(model);
-        const outcome = await this.runRequest({ ...rest, ...ref }, context);
+        const onnx = exportTo ? { export: { ...exportTo, path: path.resolve(this.baseDir, exportTo.path) } } : {};
+        const outcome = await this.runRequest({ ...rest, ...ref, ...onnx }, context);
         const target = { session: session ?? "", modelFile: ref.file, ...(ref.source === undefined ? {} : { source: ref.source }), request: { mode: rest.mode, backend: rest.backend, seed: rest.seed } };
         return { ...outcome, ...(await this.store.saveInto(session, (store) => saveRunOutcome(store, target, "run", outcome))) };
       },
@@ -167,7 +177,7 @@ export class EngineService {
         return { ok: true, export: summary, logs: outcome.result.logs, download, ...saved };
       },
 
-      bench: benchHandler({ model: (ref) => this.model(ref), store: this.store, closing: this.closing.signal, ...(this.options.maxOldSpaceMb ? { maxOldSpaceMb: this.options.maxOldSpaceMb } : {}) }),
+      bench: benchHandler({ model: (ref) => this.model(ref), store: this.store, pool: this.pool, baseDir: this.baseDir, timeoutAdvice: this.timeoutAdvice, closing: this.closing.signal }),
 
       ...sessionHandlers(this.store, this.transfers, this.baseDir),
       ...artifactHandlers(this.store, this.transfers),

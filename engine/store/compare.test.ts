@@ -1,7 +1,8 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Comparison } from "../../shared/sessions";
-import { bootstrapRatio, compareRuns, median } from "./compare";
+import { medianRatioOverBaseline } from "../measure/stats";
+import { compareRuns, median } from "./compare";
 import { snapshotSources } from "./snapshot";
 import { openStore, type Store } from "./store";
 import { errorOutcome, MODEL_V1, MODEL_V2, okOutcome, tempHome } from "./test/fixtures";
@@ -19,28 +20,29 @@ function samples(center: number, n = 30, spread = 0.05): number[] {
   return Array.from({ length: n }, (_, i) => center * (1 + spread * Math.sin(i * 2.399963)));
 }
 
-describe("bootstrapRatio", () => {
-  it("calls a 20% slowdown significant and brackets the true ratio", () => {
-    const ci = bootstrapRatio(samples(10), samples(12));
-    expect(ci.ratio).toBeCloseTo(1.2, 2);
-    expect(ci.low).toBeLessThan(1.2);
-    expect(ci.high).toBeGreaterThan(1.2);
-    expect(ci.low).toBeGreaterThan(1);
-    expect(ci.significant).toBe(true);
+describe("medianRatioOverBaseline, unpaired (two runs)", () => {
+  it("calls a 20% slowdown significant and brackets the true ratio, above 1 for the slower samples", () => {
+    const r = medianRatioOverBaseline(samples(12), samples(10));
+    expect(r.ratio).toBeCloseTo(1.2, 2);
+    expect(r.ci[0]).toBeLessThan(1.2);
+    expect(r.ci[1]).toBeGreaterThan(1.2);
+    expect(r.ci[0]).toBeGreaterThan(1);
+    expect(r.significant).toBe(true);
+    expect(medianRatioOverBaseline(samples(10), samples(12)).ratio).toBeCloseTo(1 / 1.2, 2);
   });
 
   it("does not call the same distribution different, and is reproducible", () => {
     const a = samples(10, 30, 0.3);
     const b = [...a].reverse().map((x, i) => x * (i % 2 ? 1.01 : 0.99));
-    const ci = bootstrapRatio(a, b);
-    expect(ci.low).toBeLessThan(1);
-    expect(ci.high).toBeGreaterThan(1);
-    expect(ci.significant).toBe(false);
-    expect(bootstrapRatio(a, b)).toEqual(ci);
+    const r = medianRatioOverBaseline(b, a);
+    expect(r.ci[0]).toBeLessThan(1);
+    expect(r.ci[1]).toBeGreaterThan(1);
+    expect(r.significant).toBe(false);
+    expect(medianRatioOverBaseline(b, a)).toEqual(r);
   });
 
   it("needs samples on both sides", () => {
-    expect(() => bootstrapRatio([1], [1, 2])).toThrow(RangeError);
+    expect(() => medianRatioOverBaseline([1, 2], [1])).toThrow(RangeError);
     expect(median([3, 1, 2, 10])).toBe(2.5);
   });
 });

@@ -1,51 +1,13 @@
 import { createTwoFilesPatch } from "diff";
 import { fromJsonFloat, toJsonFloat } from "../../shared/float";
 import type { Comparison, RunRecord, SourceSnapshot } from "../../shared/sessions";
-import { quantile, seededRandom } from "../bench/stats";
+import { medianRatioOverBaseline, quantile } from "../measure/stats";
 
 // ---- statistics ---------------------------------------------------------------------------------
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError("median of no values");
   return quantile([...values].sort((x, y) => x - y), 0.5);
-}
-
-export interface RatioInterval {
-  /** median(other) / median(base). */
-  ratio: number;
-  low: number;
-  high: number;
-  level: number;
-  /** The interval excludes 1. */
-  significant: boolean;
-}
-
-/**
- * Percentile bootstrap of the ratio of medians: both sample sets are resampled with replacement,
- * independently, `iterations` times. Timings are skewed and few, which is what the bootstrap is
- * for; it assumes the samples of one run are exchangeable (no drift within the run).
- */
-export function bootstrapRatio(
-  base: readonly number[],
-  other: readonly number[],
-  { iterations = 2000, level = 0.95, seed = 1 }: { iterations?: number; level?: number; seed?: number } = {},
-): RatioInterval {
-  if (base.length < 2 || other.length < 2) throw new RangeError("the bootstrap needs at least 2 samples on each side");
-  const random = seededRandom(seed); // seeded: a comparison prints the same interval each time
-  const resample = (xs: readonly number[], into: number[]): number => {
-    for (let i = 0; i < xs.length; i++) into[i] = xs[Math.floor(random() * xs.length)] as number;
-    into.sort((x, y) => x - y);
-    return quantile(into, 0.5);
-  };
-  const a = new Array<number>(base.length);
-  const b = new Array<number>(other.length);
-  const ratios: number[] = [];
-  for (let i = 0; i < iterations; i++) ratios.push(resample(other, b) / resample(base, a));
-  ratios.sort((x, y) => x - y);
-  const tail = (1 - level) / 2;
-  const low = quantile(ratios, tail);
-  const high = quantile(ratios, 1 - tail);
-  return { ratio: median(other) / median(base), low, high, level, significant: low > 1 || high < 1 };
 }
 
 // ---- what a run holds ---------------------------------------------------------------------------
@@ -123,7 +85,8 @@ export interface CompareOptions {
   onlyDiff?: boolean;
   /** Looks up a run's source snapshot (Store.getSource). */
   source: (hash: string) => SourceSnapshot | null;
-  bootstrap?: { iterations?: number; level?: number; seed?: number };
+  /** The bootstrap of each run's ratio over the baseline (default: 2000 resamples, a 95% interval). */
+  bootstrap?: { resamples?: number; level?: number; seed?: number };
 }
 
 /** Puts runs side by side; the first is the baseline the others are measured against. */
@@ -143,8 +106,9 @@ export function compareRuns(runs: readonly RunRecord[], options: CompareOptions)
     row.ratio = run.warmMs / base.warmMs;
     const samples = samplesOf(run);
     if (!samples || !baseSamples || samples.length < 2 || baseSamples.length < 2) return { ...row, note: "no samples: significance not available" };
-    const ci = bootstrapRatio(baseSamples, samples, options.bootstrap);
-    return { ...row, ratio: ci.ratio, ci: { low: ci.low, high: ci.high, level: ci.level }, significant: ci.significant };
+    // Two separate runs: unpaired.
+    const r = medianRatioOverBaseline(samples, baseSamples, { resamples: 2000, ...options.bootstrap });
+    return { ...row, ratio: r.ratio, ci: { low: r.ci[0], high: r.ci[1], level: r.level }, significant: r.significant };
   });
 
   const memory = runs.map((run) => ({ runId: run.id, peakBytes: run.peakMemoryBytes, note: run.peakMemoryBytes === null ? "not measured" : null }));

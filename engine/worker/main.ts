@@ -8,6 +8,7 @@
  * `process.parentPort` when it is a utilityProcess: the messages are the same.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { BenchOutcome, BenchRequest } from "../../shared/bench";
 import type { LogEntry, RunOutcome, RunRequest } from "../../shared/run";
 import { listBackends } from "../eager/backend";
 import { toModelError } from "./errors";
@@ -44,7 +45,9 @@ interface Current {
   logs: LogEntry[];
 }
 let current: Current | null = null;
-const queue: ToWorker[] = [];
+const queue: Exclude<ToWorker, { type: "stop" }>[] = [];
+/** Jobs asked to stop early (benchmarks); a stop may arrive while its job still waits in the queue. */
+const stopRequested = new Set<string>();
 
 /** What a job could leave behind for the next one: pending timers and live tensors. */
 function leftovers(): { timers: number; tensors: number } {
@@ -73,7 +76,27 @@ async function run(job: string, request: RunRequest, logs: LogEntry[]): Promise<
   }
 }
 
-async function handle(message: Exclude<ToWorker, { type: "warm" }>): Promise<void> {
+/**
+ * A benchmark: its code loads only when one comes (a run never needs it). It stops early, with what
+ * it measured, on a `stop` message or on SIGINT: Ctrl-C in a terminal reaches the whole process
+ * group, and the worker must then finish the block in progress rather than die with the figures.
+ */
+async function bench(job: string, request: BenchRequest): Promise<BenchOutcome> {
+  const stop = () => void stopRequested.add(job);
+  process.on("SIGINT", stop);
+  if (request.timeoutMs) armWatchdog(job, watchdogDelay(request.timeoutMs));
+  try {
+    const { runBenchJob } = await import("../bench/job");
+    const { result, peak } = await runBenchJob(request, { shouldStop: () => stopRequested.has(job), progress: (progress) => send({ type: "benchProgress", job, progress }) });
+    return { ok: true, result, peak };
+  } catch (error) {
+    return { ok: false, error: toModelError(error) };
+  } finally {
+    process.off("SIGINT", stop);
+  }
+}
+
+async function handle(message: Exclude<ToWorker, { type: "warm" | "stop" }>): Promise<void> {
   const logs: LogEntry[] = [];
   current = { job: message.job, type: message.type, logs };
   const before = leftovers();
@@ -90,6 +113,9 @@ async function handle(message: Exclude<ToWorker, { type: "warm" }>): Promise<voi
       case "backends":
         reply = { type: "backends", backends: await listBackends() };
         break;
+      case "bench":
+        reply = { type: "bench", outcome: await bench(message.job, message.request) };
+        break;
     }
   } catch (error) {
     reply = { type: "error", message: error instanceof Error ? error.message : String(error) };
@@ -97,6 +123,7 @@ async function handle(message: Exclude<ToWorker, { type: "warm" }>): Promise<voi
     disarmWatchdog();
     setBundle(null);
     current = null;
+    stopRequested.delete(message.job);
   }
   const after = leftovers();
   send({ type: "done", job: message.job, clean: after.timers <= before.timers && after.tensors <= before.tensors, reply });
@@ -120,6 +147,12 @@ function receive(raw: unknown): void {
     else process.stderr.write(`tandem worker: ${text}\n`);
     return;
   }
+  if (parsed.data.type === "stop") {
+    const job = parsed.data.job;
+    // A stop that crossed its job's reply on the way finds nothing to stop, and is dropped.
+    if (current?.job === job || queue.some((m) => m.type !== "warm" && m.job === job)) stopRequested.add(job);
+    return;
+  }
   queue.push(parsed.data);
   void drain();
 }
@@ -139,13 +172,19 @@ function abandon(error: unknown): void {
   const reply: WorkerReply =
     job.type === "run"
       ? { type: "run", outcome: { ok: false, error: toModelError(error), logs: job.logs, diagnostics: [] } }
-      : { type: "error", message: error instanceof Error ? error.message : String(error) };
+      : job.type === "bench"
+        ? { type: "bench", outcome: { ok: false, error: toModelError(error) } }
+        : { type: "error", message: error instanceof Error ? error.message : String(error) };
   send({ type: "done", job: job.job, clean: false, reply }, () => process.exit(70));
 }
 process.on("uncaughtException", abandon);
 process.on("unhandledRejection", abandon);
 
 if (parentPort) parentPort.on("message", (event) => receive(event.data));
-else process.on("message", receive);
+else {
+  process.on("message", receive);
+  // The supervisor is gone (its process quit mid-job, say): nobody is left to read a result.
+  process.on("disconnect", () => process.exit(0));
+}
 
 send({ type: "ready", pid: process.pid });

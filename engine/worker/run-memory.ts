@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { RunResult } from "../../shared/run";
-import { RSS_SOURCE, rssNow } from "../bench/memory";
+import { RSS_SOURCE, rssNow } from "../measure/memory";
 
 /** Often enough to catch a forward pass of a few ms. */
 const INTERVAL_MS = 2;

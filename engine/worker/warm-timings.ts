@@ -1,5 +1,5 @@
 import type { RunResult } from "../../shared/run";
-import { quantile } from "../bench/stats";
+import { quantile } from "../measure/stats";
 
 /** The warm-pass figures of a run: median, p90, count, and the samples themselves for later comparisons. */
 export function warmTimings(warmMs: readonly number[]): Pick<RunResult["timings"], "warmForwardMs" | "p90ForwardMs" | "warmRuns" | "samplesMs"> {

@@ -84,28 +84,67 @@ function medianOf(values: Float64Array): number {
   return quantile(values, 0.5);
 }
 
+export interface MedianRatio {
+  /** median(samples) / median(baseline): above 1, `samples` took longer. */
+  ratio: number;
+  /** The percentile-bootstrap interval of the ratio at `level`. */
+  ci: [number, number];
+  level: number;
+  resamples: number;
+  /** The interval excludes 1. */
+  significant: boolean;
+}
+
+export interface MedianRatioOptions {
+  /**
+   * The two sides were taken in interleaved rounds (tandem bench), so sample i of each comes from
+   * the same round: the bootstrap resamples whole rounds (pairs), which keeps the drift that hit
+   * both in a round together instead of counting it twice as noise; unequal lengths (a run stopped
+   * mid-round) are cut to the shorter. Unpaired (two separate runs, sessions compare), each side is
+   * resampled on its own, which assumes the samples of a run are exchangeable (no drift within it).
+   */
+  paired?: boolean;
+  resamples?: number;
+  level?: number;
+  /** Seeded: the same data gives the same interval every time. */
+  seed?: number;
+}
+
 /**
- * median(a) / median(b) and a percentile-bootstrap 95% interval for it. `a` and `b` were taken in
- * interleaved rounds, so sample i of each comes from the same round: the bootstrap resamples whole
- * rounds (pairs), which keeps the drift that hit both in a round together instead of counting it
- * twice as noise. Unequal lengths (a run stopped mid-round) are cut to the shorter.
+ * The ratio of medians of `samples` over `baseline` (how many times the baseline's time), with a
+ * percentile-bootstrap interval. Timings are skewed and few, which is what the bootstrap is for.
  */
-export function bootstrapRatio(a: readonly number[], b: readonly number[], resamples = 1000, seed = 1): { ratio: number; ci: [number, number]; resamples: number } {
-  const n = Math.min(a.length, b.length);
-  if (n === 0) throw new RangeError("ratio of no samples");
-  const ratio = medianOf(Float64Array.from(a.slice(0, n))) / medianOf(Float64Array.from(b.slice(0, n)));
+export function medianRatioOverBaseline(samples: readonly number[], baseline: readonly number[], options: MedianRatioOptions = {}): MedianRatio {
+  const { paired = false, resamples = 1000, level = 0.95, seed = 1 } = options;
+  const cut = paired ? Math.min(samples.length, baseline.length) : null;
+  const top = cut === null ? samples : samples.slice(0, cut);
+  const bottom = cut === null ? baseline : baseline.slice(0, cut);
+  if (paired ? top.length === 0 : top.length < 2 || bottom.length < 2) {
+    throw new RangeError(paired ? "ratio of no samples" : "the bootstrap needs at least 2 samples on each side");
+  }
+  const ratio = medianOf(Float64Array.from(top)) / medianOf(Float64Array.from(bottom));
   const random = seededRandom(seed);
   const ratios = new Float64Array(resamples);
-  const ra = new Float64Array(n);
-  const rb = new Float64Array(n);
+  const rt = new Float64Array(top.length);
+  const rb = new Float64Array(bottom.length);
+  const draw = (from: readonly number[], into: Float64Array) => {
+    for (let i = 0; i < into.length; i++) into[i] = from[Math.floor(random() * from.length)] as number;
+  };
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) {
-      const k = Math.floor(random() * n);
-      ra[i] = a[k] as number;
-      rb[i] = b[k] as number;
+    if (paired) {
+      for (let i = 0; i < rt.length; i++) {
+        const k = Math.floor(random() * rt.length);
+        rt[i] = top[k] as number;
+        rb[i] = bottom[k] as number;
+      }
+    } else {
+      draw(top, rt);
+      draw(bottom, rb);
     }
-    ratios[r] = medianOf(ra) / medianOf(rb);
+    ratios[r] = medianOf(rt) / medianOf(rb);
   }
   ratios.sort();
-  return { ratio, ci: [quantile(ratios, 0.025), quantile(ratios, 0.975)], resamples };
+  const tail = (1 - level) / 2;
+  const ci: [number, number] = [quantile(ratios, tail), quantile(ratios, 1 - tail)];
+  return { ratio, ci, level, resamples, significant: ci[0] > 1 || ci[1] < 1 };
 }

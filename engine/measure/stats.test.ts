@@ -1,6 +1,6 @@
 /** The statistics behind every bench figure, on synthetic samples whose answers are known. */
 import { describe, expect, it } from "vitest";
-import { bootstrapRatio, isNoisy, medianCi, quantile, relativeCiHalfWidth, seededRandom, summarize } from "./stats";
+import { isNoisy, medianRatioOverBaseline, medianCi, quantile, relativeCiHalfWidth, seededRandom, summarize } from "./stats";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -47,7 +47,7 @@ describe("median confidence interval", () => {
   });
 });
 
-describe("bootstrap ratio of medians", () => {
+describe("medianRatioOverBaseline, paired (interleaved rounds)", () => {
   /** Log-normal noise around `scale`, plus a drift shared by both variants in the same round. */
   function pair(seed: number, n: number, ratio: number): { a: number[]; b: number[] } {
     const random = seededRandom(seed);
@@ -67,7 +67,7 @@ describe("bootstrap ratio of medians", () => {
     const trials = 40;
     for (let seed = 1; seed <= trials; seed++) {
       const { a, b } = pair(seed, 80, 2);
-      const r = bootstrapRatio(a, b, 400, seed);
+      const r = medianRatioOverBaseline(a, b, { paired: true, resamples: 400, seed });
       expect(r.ci[0]).toBeLessThanOrEqual(r.ratio);
       expect(r.ci[1]).toBeGreaterThanOrEqual(r.ratio);
       if (r.ci[0] <= 2 && 2 <= r.ci[1]) covered++;
@@ -78,8 +78,9 @@ describe("bootstrap ratio of medians", () => {
 
   it("is deterministic for a seed and cuts unequal lengths to the shorter", () => {
     const { a, b } = pair(3, 50, 1.5);
-    expect(bootstrapRatio(a, b, 200, 9)).toEqual(bootstrapRatio(a, b, 200, 9));
-    const cut = bootstrapRatio(a, b.slice(0, 40), 200, 9);
-    expect(cut.ratio).toBeCloseTo(bootstrapRatio(a.slice(0, 40), b.slice(0, 40), 200, 9).ratio, 12);
+    const paired = { paired: true, resamples: 200, seed: 9 };
+    expect(medianRatioOverBaseline(a, b, paired)).toEqual(medianRatioOverBaseline(a, b, paired));
+    const cut = medianRatioOverBaseline(a, b.slice(0, 40), paired);
+    expect(cut.ratio).toBeCloseTo(medianRatioOverBaseline(a.slice(0, 40), b.slice(0, 40), paired).ratio, 12);
   });
 });
