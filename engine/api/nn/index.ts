@@ -10,3 +10,5 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling";
 export { Sequential, ModuleList } from "./container";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from "./attention";
 export * as init from "./init-public";
+export { Conv1d, type Conv1dLayerOptions } from "./conv1d";
+export { ConvTranspose1d, ConvTranspose2d, type ConvTranspose1dLayerOptions, type ConvTranspose2dLayerOptions } from "./conv-transpose";

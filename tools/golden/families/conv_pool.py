@@ -1,0 +1,51 @@
+"""Cases for the convolution and resampling ops a UNet, a 1-D audio net, a VAE decoder and a
+YOLO-style head need: conv1d, transposed convolutions, interpolate, pad, 1-D and adaptive pooling,
+pixel_shuffle, and their modules."""
+
+import torch
+
+from golden_lib import acc_tol, fn, module, rn
+
+GROUP = "conv_pool"
+
+
+def cases():
+    Fn = lambda name, path, mk, tol=None: fn(GROUP, name, path, mk, tol=tol)  # noqa: E731
+    Mod = lambda name, ctor, args, kwargs, mk, tol=None: module(name, ctor, args, kwargs, mk, tol=tol, group=GROUP)  # noqa: E731
+    ct = acc_tol(27)
+
+    # conv1d
+    Fn("conv1d_basic", "F.conv1d", lambda: ([rn(2, 3, 9), rn(4, 3, 3), rn(4)], {}), ct)
+    Fn("conv1d_stride_pad_dilation", "F.conv1d", lambda: ([rn(1, 2, 12), rn(3, 2, 3), rn(3)],
+       {"stride": 2, "padding": 2, "dilation": 2}), ct)
+    Fn("conv1d_same_groups", "F.conv1d", lambda: ([rn(1, 4, 7), rn(6, 2, 4)], {"padding": "same", "groups": 2}), ct)
+    Fn("conv1d_depthwise", "F.conv1d", lambda: ([rn(2, 3, 8), rn(3, 1, 5), rn(3)], {"groups": 3, "padding": 2}), ct)
+    Mod("Conv1d", "nn.Conv1d", [3, 5, 3], {"padding": 1}, lambda: [rn(2, 3, 10)], ct)
+    Mod("Conv1d_strided_no_bias", "nn.Conv1d", [2, 4, 4], {"stride": 2, "bias": False}, lambda: [rn(1, 2, 11)], ct)
+
+    # conv_transpose2d
+    Fn("conv_transpose2d_basic", "F.conv_transpose2d", lambda: ([rn(2, 3, 4, 4), rn(3, 2, 3, 3), rn(2)], {}), ct)
+    Fn("conv_transpose2d_stride2_k2", "F.conv_transpose2d", lambda: ([rn(1, 4, 3, 5), rn(4, 3, 2, 2), rn(3)],
+       {"stride": 2}), ct)
+    Fn("conv_transpose2d_stride2_pad1_outpad1", "F.conv_transpose2d",
+       lambda: ([rn(1, 2, 4, 4), rn(2, 3, 3, 3), rn(3)], {"stride": 2, "padding": 1, "output_padding": 1}), ct)
+    Fn("conv_transpose2d_k4_s2_p1", "F.conv_transpose2d", lambda: ([rn(1, 3, 5, 4), rn(3, 2, 4, 4)],
+       {"stride": 2, "padding": 1}), ct)
+    Fn("conv_transpose2d_outpad_beyond_padding", "F.conv_transpose2d",
+       lambda: ([rn(1, 2, 3, 3), rn(2, 2, 3, 3), rn(2)], {"stride": 3, "output_padding": 2}), ct)
+    Fn("conv_transpose2d_padding_beyond_kernel", "F.conv_transpose2d",
+       lambda: ([rn(1, 2, 6, 6), rn(2, 2, 3, 3), rn(2)], {"stride": 2, "padding": 3}), ct)
+    Fn("conv_transpose2d_groups_dilation", "F.conv_transpose2d",
+       lambda: ([rn(1, 4, 4, 5), rn(4, 3, 3, 2), rn(6)], {"groups": 2, "dilation": [2, 3], "padding": [1, 2]}), ct)
+    Fn("conv_transpose2d_pairs", "F.conv_transpose2d",
+       lambda: ([rn(2, 2, 3, 4), rn(2, 3, 3, 2), rn(3)], {"stride": [2, 3], "padding": [1, 0], "output_padding": [1, 2]}), ct)
+    Mod("ConvTranspose2d", "nn.ConvTranspose2d", [4, 2, 2], {"stride": 2}, lambda: [rn(2, 4, 3, 3)], ct)
+    Mod("ConvTranspose2d_pad_outpad_groups", "nn.ConvTranspose2d", [4, 6, 3],
+        {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2, "bias": False}, lambda: [rn(1, 4, 4, 4)], ct)
+
+    # conv_transpose1d
+    Fn("conv_transpose1d_basic", "F.conv_transpose1d", lambda: ([rn(2, 3, 6), rn(3, 2, 3), rn(2)], {}), ct)
+    Fn("conv_transpose1d_stride_pad_outpad", "F.conv_transpose1d",
+       lambda: ([rn(1, 4, 5), rn(4, 1, 4), rn(2)], {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2}), ct)
+    Fn("conv_transpose1d_dilation", "F.conv_transpose1d", lambda: ([rn(1, 2, 5), rn(2, 3, 3)], {"dilation": 2}), ct)
+    Mod("ConvTranspose1d", "nn.ConvTranspose1d", [3, 2, 4], {"stride": 2, "padding": 1}, lambda: [rn(2, 3, 7)], ct)
