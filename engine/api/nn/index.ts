@@ -12,3 +12,4 @@ export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAtten
 export * as init from "./init-public";
 export { Conv1d, type Conv1dLayerOptions } from "./conv1d";
 export { ConvTranspose1d, ConvTranspose2d, type ConvTranspose1dLayerOptions, type ConvTranspose2dLayerOptions } from "./conv-transpose";
+export { Upsample } from "./upsample";

@@ -49,3 +49,21 @@ def cases():
        lambda: ([rn(1, 4, 5), rn(4, 1, 4), rn(2)], {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2}), ct)
     Fn("conv_transpose1d_dilation", "F.conv_transpose1d", lambda: ([rn(1, 2, 5), rn(2, 3, 3)], {"dilation": 2}), ct)
     Mod("ConvTranspose1d", "nn.ConvTranspose1d", [3, 2, 4], {"stride": 2, "padding": 1}, lambda: [rn(2, 3, 7)], ct)
+
+    # interpolate: nearest follows PyTorch's floor rule; scale_factor maps coordinates by 1/scale
+    Fn("interpolate_nearest_x2", "F.interpolate", lambda: ([rn(2, 3, 4, 5)], {"scale_factor": 2}))
+    Fn("interpolate_nearest_size", "F.interpolate", lambda: ([rn(1, 2, 5, 7)], {"size": [8, 4]}))
+    Fn("interpolate_nearest_fractional_scale", "F.interpolate", lambda: ([rn(1, 2, 5, 7)], {"scale_factor": [1.5, 0.7]}))
+    Fn("interpolate_nearest_3d", "F.interpolate", lambda: ([rn(2, 3, 6)], {"size": 9, "mode": "nearest"}))
+    Fn("interpolate_bilinear_x2", "F.interpolate", lambda: ([rn(2, 3, 4, 5)], {"scale_factor": 2, "mode": "bilinear"}))
+    Fn("interpolate_bilinear_align_corners", "F.interpolate",
+       lambda: ([rn(1, 2, 4, 5)], {"size": [7, 9], "mode": "bilinear", "align_corners": True}))
+    Fn("interpolate_bilinear_downsample_size", "F.interpolate",
+       lambda: ([rn(1, 2, 9, 8)], {"size": [4, 5], "mode": "bilinear", "align_corners": False}))
+    Fn("interpolate_bilinear_fractional_scale", "F.interpolate",
+       lambda: ([rn(1, 2, 5, 6)], {"scale_factor": [1.7, 2.5], "mode": "bilinear"}))
+    Fn("interpolate_linear_3d", "F.interpolate", lambda: ([rn(2, 3, 5)], {"scale_factor": 3, "mode": "linear"}))
+    Fn("interpolate_linear_align_corners_3d", "F.interpolate",
+       lambda: ([rn(1, 2, 6)], {"size": 11, "mode": "linear", "align_corners": True}))
+    Mod("Upsample_nearest_x2", "nn.Upsample", [], {"scale_factor": 2, "mode": "nearest"}, lambda: [rn(1, 4, 3, 3)])
+    Mod("Upsample_bilinear_size", "nn.Upsample", [], {"size": [6, 7], "mode": "bilinear"}, lambda: [rn(1, 2, 3, 4)])
