@@ -11,3 +11,4 @@ export { scaled_dot_product_attention, type AttentionOptions } from "./attention
 export { conv1d, type Conv1dOptions } from "./conv1d";
 export { conv_transpose1d, conv_transpose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from "./conv-transpose";
 export { interpolate, type InterpolateOptions, type InterpolateMode } from "./interpolate";
+export { pad, type PadOptions, type PadMode } from "./pad";
