@@ -12,3 +12,5 @@ export { conv1d, type Conv1dOptions } from "./conv1d";
 export { conv_transpose1d, conv_transpose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from "./conv-transpose";
 export { interpolate, type InterpolateOptions, type InterpolateMode } from "./interpolate";
 export { pad, type PadOptions, type PadMode } from "./pad";
+export { max_pool1d, avg_pool1d, adaptive_avg_pool1d, type MaxPool1dOptions, type AvgPool1dOptions } from "./pool1d";
+export { adaptive_max_pool2d, type AdaptiveMaxPoolOptions } from "./adaptive-max-pool";

@@ -85,3 +85,27 @@ def cases():
     Mod("ReplicationPad2d", "nn.ReplicationPad2d", [[1, 0, 2, 3]], {}, lambda: [rn(1, 2, 3, 4)])
     Mod("ReplicationPad1d", "nn.ReplicationPad1d", [3], {}, lambda: [rn(1, 2, 4)])
     Mod("ConstantPad1d", "nn.ConstantPad1d", [[1, 2], 3.0], {}, lambda: [rn(1, 2, 4)])
+
+    # 1-D pooling
+    Fn("max_pool1d_k2", "F.max_pool1d", lambda: ([rn(2, 3, 8), 2], {}))
+    Fn("max_pool1d_k3_s2_p1_dilation", "F.max_pool1d", lambda: ([rn(1, 2, 11), 3], {"stride": 2, "padding": 1, "dilation": 2}))
+    Fn("max_pool1d_ceil_mode", "F.max_pool1d", lambda: ([rn(1, 2, 7), 2], {"ceil_mode": True}))
+    Fn("avg_pool1d_k3", "F.avg_pool1d", lambda: ([rn(2, 3, 9), 3], {}))
+    Fn("avg_pool1d_pad_exclude_ceil", "F.avg_pool1d",
+       lambda: ([rn(1, 2, 8), 3], {"stride": 2, "padding": 1, "count_include_pad": False, "ceil_mode": True}))
+    Fn("adaptive_avg_pool1d_divisible", "F.adaptive_avg_pool1d", lambda: ([rn(2, 3, 8), 4], {}))
+    Fn("adaptive_avg_pool1d_uneven", "F.adaptive_avg_pool1d", lambda: ([rn(1, 2, 7), 3], {}))
+    Fn("adaptive_avg_pool1d_to_1", "F.adaptive_avg_pool1d", lambda: ([rn(2, 3, 5), 1], {}))
+    Mod("MaxPool1d", "nn.MaxPool1d", [3], {"stride": 1, "padding": 1}, lambda: [rn(2, 3, 6)])
+    Mod("AvgPool1d", "nn.AvgPool1d", [2], {}, lambda: [rn(2, 3, 6)])
+    Mod("AdaptiveAvgPool1d", "nn.AdaptiveAvgPool1d", [5], {}, lambda: [rn(2, 3, 12)])
+
+    # adaptive_max_pool2d
+    Fn("adaptive_max_pool2d_divisible", "F.adaptive_max_pool2d", lambda: ([rn(2, 3, 6, 4), 2], {}))
+    Fn("adaptive_max_pool2d_to_1", "F.adaptive_max_pool2d", lambda: ([rn(2, 3, 5, 4), 1], {}))
+    Fn("adaptive_max_pool2d_uneven", "F.adaptive_max_pool2d", lambda: ([rn(1, 2, 7, 5), [3, 4]], {}))
+    Fn("adaptive_max_pool2d_3d_keep_width", "F.adaptive_max_pool2d", lambda: ([rn(2, 5, 6), [3, None]], {}))
+    Fn("adaptive_max_pool2d_upsample", "F.adaptive_max_pool2d", lambda: ([rn(1, 1, 3, 2), [5, 3]], {}))
+    Mod("AdaptiveMaxPool2d", "nn.AdaptiveMaxPool2d", [[3, 2]], {}, lambda: [rn(2, 3, 8, 7)])
+    # tf.pool refuses a stride and a dilation together; the kernel pools densely and strides after
+    Fn("max_pool2d_stride_and_dilation", "F.max_pool2d", lambda: ([rn(1, 2, 9, 8), 2], {"stride": 2, "dilation": 2, "padding": 1}))
