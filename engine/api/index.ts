@@ -17,3 +17,4 @@ export {
 } from "./ops/elementwise";
 export { sum, mean, softmax, log_softmax } from "./ops/reduce";
 export { OpError as ShapeError, ApiError as TandemError } from "./errors";
+export { unflatten } from "./functional/unflatten";

@@ -14,3 +14,4 @@ export { interpolate, type InterpolateOptions, type InterpolateMode } from "./in
 export { pad, type PadOptions, type PadMode } from "./pad";
 export { max_pool1d, avg_pool1d, adaptive_avg_pool1d, type MaxPool1dOptions, type AvgPool1dOptions } from "./pool1d";
 export { adaptive_max_pool2d, type AdaptiveMaxPoolOptions } from "./adaptive-max-pool";
+export { pixel_shuffle, pixel_unshuffle } from "./pixel-shuffle";

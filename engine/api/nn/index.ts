@@ -15,3 +15,5 @@ export { ConvTranspose1d, ConvTranspose2d, type ConvTranspose1dLayerOptions, typ
 export { Upsample } from "./upsample";
 export { ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d } from "./padding";
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool2d } from "./pooling-more";
+export { PixelShuffle, PixelUnshuffle } from "./pixel-shuffle";
+export { Unflatten } from "./unflatten";

@@ -109,3 +109,12 @@ def cases():
     Mod("AdaptiveMaxPool2d", "nn.AdaptiveMaxPool2d", [[3, 2]], {}, lambda: [rn(2, 3, 8, 7)])
     # tf.pool refuses a stride and a dilation together; the kernel pools densely and strides after
     Fn("max_pool2d_stride_and_dilation", "F.max_pool2d", lambda: ([rn(1, 2, 9, 8), 2], {"stride": 2, "dilation": 2, "padding": 1}))
+
+    # pixel_shuffle / pixel_unshuffle, Unflatten
+    Fn("pixel_shuffle_r2", "F.pixel_shuffle", lambda: ([rn(2, 8, 3, 4), 2], {}))
+    Fn("pixel_shuffle_r3_5d", "F.pixel_shuffle", lambda: ([rn(2, 1, 9, 2, 3), 3], {}))
+    Fn("pixel_unshuffle_r2", "F.pixel_unshuffle", lambda: ([rn(2, 3, 4, 6), 2], {}))
+    Mod("PixelShuffle", "nn.PixelShuffle", [2], {}, lambda: [rn(1, 12, 2, 3)])
+    Mod("PixelUnshuffle", "nn.PixelUnshuffle", [3], {}, lambda: [rn(1, 2, 6, 3)])
+    Mod("Unflatten", "nn.Unflatten", [1, [2, 3, 4]], {}, lambda: [rn(2, 24, 5)])
+    Mod("Unflatten_negative_dim_inferred", "nn.Unflatten", [-1, [4, -1]], {}, lambda: [rn(3, 12)])
