@@ -58,6 +58,13 @@ const ADAPTIVE_MAX_POOL2D = defineOp<AdaptiveMaxAttrs>({
   kernel: ([x], a) => {
     const t = x as tf.Tensor;
     const r = t.rank;
+    const [h, w] = t.shape.slice(-2) as [number, number];
+    const [oh, ow] = a.output_size;
+    if (r === 4 && h % oh === 0 && w % ow === 0) {
+      // Even bins are plain max pooling windows.
+      const k: [number, number] = [h / oh, w / ow];
+      return tf.transpose(tf.maxPool(tf.transpose(t, [0, 2, 3, 1]) as tf.Tensor4D, k, k, "valid"), [0, 3, 1, 2]);
+    }
     return maxOverBins(maxOverBins(t, r - 2, a.output_size[0]), r - 1, a.output_size[1]);
   },
   onnx: { ops: ["GlobalMaxPool", "MaxPool", "Gather", "ReduceMax"], emit: emitAdaptiveMax },

@@ -15,14 +15,20 @@ export interface PadOptions {
 /** `pads[d]` is [before, after] for dim d of the input (every dim, in order); negative crops (constant mode). */
 type PadAttrs = { mode: PadMode; value: number; pads: [number, number][] };
 
-/** Edge padding (tfjs has none): each padded dim gathered with indices clamped into [0, size). */
+/** Edge padding (tfjs has none): each padded dim gets its first and last slice repeated (concat beats a gather on wasm). */
 function replicate(x: tf.Tensor, pads: readonly [number, number][]): tf.Tensor {
   let y = x;
   pads.forEach(([before, after], axis) => {
     if (before === 0 && after === 0) return;
     const size = y.shape[axis] as number;
-    const idx = Int32Array.from({ length: size + before + after }, (_, i) => Math.min(Math.max(i - before, 0), size - 1));
-    y = tf.gather(y, tf.tensor1d(idx, "int32"), axis);
+    const edge = (at: number, count: number): tf.Tensor => {
+      const begin = y.shape.map((_, d) => (d === axis ? at : 0));
+      const extent = y.shape.map((n, d) => (d === axis ? 1 : n));
+      const slice = tf.slice(y, begin, extent);
+      return count === 1 ? slice : tf.tile(slice, y.shape.map((_, d) => (d === axis ? count : 1)));
+    };
+    const parts = [...(before > 0 ? [edge(0, before)] : []), y, ...(after > 0 ? [edge(size - 1, after)] : [])];
+    y = tf.concat(parts, axis);
   });
   return y;
 }
