@@ -11,6 +11,7 @@ import { exportOnnx } from "../../graph/export/onnx-export";
 import { compilePlan } from "../../graph/plan";
 import { trace } from "../../graph/tracer";
 import { createSession } from "../../onnx/runtime";
+import { getOp } from "../../ops/record";
 
 const { nn, F } = T;
 
@@ -101,5 +102,21 @@ describe("a UNet-style decoder through graph mode and ONNX", () => {
     const e = Array.from(expected.raw.dataSync());
     const worst = e.reduce((m, v, i) => Math.max(m, Math.abs(v - Number(out?.data[i]))), 0);
     expect(worst).toBeLessThan(1e-4);
+  });
+});
+
+describe("FLOPs rules", () => {
+  const call = (op: string, inputs: number[][], output: number[], attrs: Record<string, unknown>) =>
+    getOp(op).flops({ inputs: inputs.map((shape) => ({ shape, dtype: "float32" as const })), outputs: [{ shape: output, dtype: "float32" }], attrs: attrs as never });
+
+  it("conv_transpose2d: each input element scatters into C_out/groups·kH·kW outputs, 2 FLOPs each, + a bias per output", () => {
+    // [1, 4, 3, 3] into weight [4, 3, 2, 2] (groups 2: C_out 6), stride 2: output [1, 6, 6, 6].
+    const attrs = { stride: [2, 2], padding: [0, 0], output_padding: [0, 0], groups: 2, dilation: [1, 1] };
+    expect(call("conv_transpose2d", [[1, 4, 3, 3], [4, 3, 2, 2], [6]], [1, 6, 6, 6], attrs)).toBe(2 * 36 * 3 * 4 + 216);
+  });
+
+  it("interpolate: nearest moves data, linear modes count a multiply-add per interpolated dim", () => {
+    expect(call("interpolate", [[1, 2, 3, 3]], [1, 2, 6, 6], { mode: "nearest", align_corners: false, size: [6, 6], scales: null })).toBe(0);
+    expect(call("interpolate", [[1, 2, 3, 3]], [1, 2, 6, 6], { mode: "linear", align_corners: false, size: [6, 6], scales: null })).toBe(4 * 72);
   });
 });

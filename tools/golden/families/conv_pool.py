@@ -118,3 +118,4 @@ def cases():
     Mod("PixelUnshuffle", "nn.PixelUnshuffle", [3], {}, lambda: [rn(1, 2, 6, 3)])
     Mod("Unflatten", "nn.Unflatten", [1, [2, 3, 4]], {}, lambda: [rn(2, 24, 5)])
     Mod("Unflatten_negative_dim_inferred", "nn.Unflatten", [-1, [4, -1]], {}, lambda: [rn(3, 12)])
+    Fn("interpolate_nearest_5d_volume", "F.interpolate", lambda: ([rn(1, 2, 2, 3, 4)], {"scale_factor": [2, 1, 1.5]}))
