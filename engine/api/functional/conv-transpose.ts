@@ -9,6 +9,7 @@ import { castRaw } from "../ops/cast";
 import { HWIO } from "./conv";
 import { type IntOrSingle, single } from "./conv1d";
 import { type IntPair, pair } from "./pair";
+import { squeeze, unsqueeze } from "../ops/shape";
 
 export interface ConvTranspose2dOptions {
   stride?: IntPair;
@@ -146,7 +147,7 @@ function checkArgs(name: string, x: Tensor, weight: Tensor, bias: Tensor | null,
   const shapes = bias ? [x.shape, weight.shape, bias.shape] : [x.shape, weight.shape];
   const rank = spatial + 2;
   if (weight.dim() !== rank) throw new OpError(name, shapes, `weight must be ${rank}-D [in_channels, out_channels/groups, ${spatial === 1 ? "kW" : "kH, kW"}]`);
-  if (x.dim() !== rank) throw new OpError(name, shapes, `Expected ${rank}D (batched) input to ${name}, but got input of size: ${formatShape(x.shape)}`);
+  if (x.dim() !== rank) throw new OpError(name, shapes, `Expected ${rank - 1}D (unbatched) or ${rank}D (batched) input to ${name}, but got input of size: ${formatShape(x.shape)}`);
   const inC = weight.shape[0] as number;
   if (!Number.isInteger(a.groups) || a.groups < 1 || inC % a.groups !== 0) {
     throw new OpError(name, shapes, `groups (${a.groups}) must be a positive integer that divides in_channels (${inC})`);
@@ -178,6 +179,8 @@ export function conv_transpose2d(x: Tensor, weight: Tensor, bias?: Tensor | null
 export function conv_transpose2d(x: Tensor, weight: Tensor, options: ConvTranspose2dOptions): Tensor;
 export function conv_transpose2d(x: Tensor, weight: Tensor, biasOrOptions: Tensor | ConvTranspose2dOptions | null = null, maybeOptions: ConvTranspose2dOptions = {}): Tensor {
   const [bias, o] = splitBias(biasOrOptions, maybeOptions);
+  // PyTorch's unbatched [C, H, W]: a batch of one.
+  if (x.dim() === 3) return squeeze(conv_transpose2d(unsqueeze(x, 0), weight, bias, o), 0);
   const attrs: ConvTransposeAttrs = {
     stride: pair(o.stride ?? 1, "conv_transpose2d stride"),
     padding: pair(o.padding ?? 0, "conv_transpose2d padding"),
@@ -194,6 +197,7 @@ export function conv_transpose1d(x: Tensor, weight: Tensor, bias?: Tensor | null
 export function conv_transpose1d(x: Tensor, weight: Tensor, options: ConvTranspose1dOptions): Tensor;
 export function conv_transpose1d(x: Tensor, weight: Tensor, biasOrOptions: Tensor | ConvTranspose1dOptions | null = null, maybeOptions: ConvTranspose1dOptions = {}): Tensor {
   const [bias, o] = splitBias(biasOrOptions, maybeOptions);
+  if (x.dim() === 2) return squeeze(conv_transpose1d(unsqueeze(x, 0), weight, bias, o), 0);
   // Stored as the 2-D op's attributes on a height-1 image, so one kernel serves both.
   const attrs: ConvTransposeAttrs = {
     stride: [1, single(o.stride ?? 1, "conv_transpose1d stride")],

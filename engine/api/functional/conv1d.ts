@@ -6,6 +6,7 @@ import { ApiError, OpError, formatShape } from "../errors";
 import { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
 import { grouped } from "./conv";
+import { squeeze, unsqueeze } from "../ops/shape";
 
 export type IntOrSingle = number | readonly [number] | readonly number[];
 
@@ -41,7 +42,7 @@ function resolvePadding1d(padding: Conv1dOptions["padding"], kernel: number, dil
 function checkConv1dArgs(x: Tensor, weight: Tensor, bias: Tensor | null, groups: number): void {
   const shapes = bias ? [x.shape, weight.shape, bias.shape] : [x.shape, weight.shape];
   if (weight.dim() !== 3) throw new OpError("conv1d", shapes, "weight must be 3-D [out_channels, in_channels/groups, kW]");
-  if (x.dim() !== 3) throw new OpError("conv1d", shapes, `Expected 3D (batched) input to conv1d, but got input of size: ${formatShape(x.shape)}`);
+  if (x.dim() !== 3) throw new OpError("conv1d", shapes, `Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${formatShape(x.shape)}`);
   const [outC, inPerGroup] = weight.shape as [number, number];
   if (!Number.isInteger(groups) || groups < 1 || outC % groups !== 0) {
     throw new OpError("conv1d", shapes, `groups (${groups}) must be a positive integer that divides out_channels (${outC})`);
@@ -63,6 +64,8 @@ export function conv1d(x: Tensor, weight: Tensor, options: Conv1dOptions): Tenso
 export function conv1d(x: Tensor, weight: Tensor, biasOrOptions: Tensor | Conv1dOptions | null = null, maybeOptions: Conv1dOptions = {}): Tensor {
   const bias = biasOrOptions instanceof Tensor ? biasOrOptions : null;
   const options = biasOrOptions === null || biasOrOptions instanceof Tensor ? maybeOptions : biasOrOptions;
+  // PyTorch's unbatched [C, L]: a batch of one.
+  if (x.dim() === 2) return squeeze(conv1d(unsqueeze(x, 0), weight, bias, options), 0);
   const stride = single(options.stride ?? 1, "conv1d stride");
   const dilation = single(options.dilation ?? 1, "conv1d dilation");
   const groups = options.groups ?? 1;

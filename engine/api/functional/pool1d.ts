@@ -6,6 +6,7 @@ import { defineOp } from "../../ops/record";
 import { OpError, formatShape } from "../errors";
 import type { Tensor } from "../tensor";
 import { castRaw } from "../ops/cast";
+import { squeeze, unsqueeze } from "../ops/shape";
 import { type IntOrSingle, single } from "./conv1d";
 import { ADAPTIVE_AVG_POOL2D, AVG_POOL2D, type AvgPoolAttrs, MAX_POOL2D, type MaxPoolAttrs, adaptiveWeights, geometry, geometryAttrs, windowFlops } from "./pool";
 
@@ -64,7 +65,7 @@ const AVG_POOL1D = defineOp<AvgPoolAttrs>({
 });
 
 function geometry1d(name: string, x: Tensor, kernelSize: IntOrSingle, o: MaxPool1dOptions) {
-  if (x.dim() !== 3) throw new OpError(name, [x.shape], `Expected 3D (batch mode) tensor for input, but got: ${formatShape(x.shape)}`);
+  if (x.dim() !== 3) throw new OpError(name, [x.shape], `Expected 2D or 3D (batch mode) tensor for input, but got: ${formatShape(x.shape)}`);
   const [n, c, l] = x.shape as [number, number, number];
   const stride = o.stride === undefined || o.stride === null ? null : [1, single(o.stride, `${name} stride`)];
   return geometry(name, { shape: [n, c, 1, l] }, [1, single(kernelSize, `${name} kernel_size`)], {
@@ -76,11 +77,13 @@ function geometry1d(name: string, x: Tensor, kernelSize: IntOrSingle, o: MaxPool
 }
 
 export function max_pool1d(x: Tensor, kernelSize: IntOrSingle, options: MaxPool1dOptions = {}): Tensor {
+  if (x.dim() === 2) return squeeze(max_pool1d(unsqueeze(x, 0), kernelSize, options), 0);
   const g = geometry1d("max_pool1d", x, kernelSize, options);
   return apply(MAX_POOL1D, [x], { ...geometryAttrs(g), ceil_mode: !!options.ceil_mode });
 }
 
 export function avg_pool1d(x: Tensor, kernelSize: IntOrSingle, options: AvgPool1dOptions = {}): Tensor {
+  if (x.dim() === 2) return squeeze(avg_pool1d(unsqueeze(x, 0), kernelSize, options), 0);
   const g = geometry1d("avg_pool1d", x, kernelSize, options);
   return apply(AVG_POOL1D, [x], { ...geometryAttrs(g), ceil_mode: !!options.ceil_mode, count_include_pad: options.count_include_pad ?? true, divisor_override: null });
 }
@@ -105,7 +108,8 @@ const ADAPTIVE_AVG_POOL1D = defineOp<{ output_size: number }>({
 });
 
 export function adaptive_avg_pool1d(x: Tensor, outputSize: IntOrSingle): Tensor {
-  if (x.dim() !== 3) throw new OpError("adaptive_avg_pool1d", [x.shape], `adaptive_avg_pool1d(): Expected 3D tensor, but got ${formatShape(x.shape)}`);
+  if (x.dim() === 2) return squeeze(adaptive_avg_pool1d(unsqueeze(x, 0), outputSize), 0);
+  if (x.dim() !== 3) throw new OpError("adaptive_avg_pool1d", [x.shape], `adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got ${formatShape(x.shape)}`);
   const out = single(outputSize, "adaptive_avg_pool1d output_size");
   if (out <= 0) throw new OpError("adaptive_avg_pool1d", [x.shape], `output_size must be positive, got ${out}`);
   return apply(ADAPTIVE_AVG_POOL1D, [x], { output_size: out });

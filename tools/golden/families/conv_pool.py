@@ -119,3 +119,11 @@ def cases():
     Mod("Unflatten", "nn.Unflatten", [1, [2, 3, 4]], {}, lambda: [rn(2, 24, 5)])
     Mod("Unflatten_negative_dim_inferred", "nn.Unflatten", [-1, [4, -1]], {}, lambda: [rn(3, 12)])
     Fn("interpolate_nearest_5d_volume", "F.interpolate", lambda: ([rn(1, 2, 2, 3, 4)], {"scale_factor": [2, 1, 1.5]}))
+
+    # unbatched inputs run as a batch of one, as in PyTorch
+    Fn("conv1d_unbatched", "F.conv1d", lambda: ([rn(3, 7), rn(2, 3, 3), rn(2)], {"padding": 1}), ct)
+    Fn("conv_transpose2d_unbatched", "F.conv_transpose2d", lambda: ([rn(2, 3, 3), rn(2, 3, 2, 2)], {"stride": 2}), ct)
+    Fn("conv_transpose1d_unbatched", "F.conv_transpose1d", lambda: ([rn(2, 4), rn(2, 3, 3)], {"stride": 2}), ct)
+    Fn("max_pool1d_unbatched", "F.max_pool1d", lambda: ([rn(3, 8), 2], {}))
+    Fn("avg_pool1d_unbatched", "F.avg_pool1d", lambda: ([rn(3, 8), 3], {"stride": 2}))
+    Fn("adaptive_avg_pool1d_unbatched", "F.adaptive_avg_pool1d", lambda: ([rn(3, 7), 2], {}))
