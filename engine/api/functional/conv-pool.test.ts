@@ -120,3 +120,20 @@ describe("FLOPs rules", () => {
     expect(call("interpolate", [[1, 2, 3, 3]], [1, 2, 6, 6], { mode: "linear", align_corners: false, size: [6, 6], scales: null })).toBe(4 * 72);
   });
 });
+
+describe("module reprs", () => {
+  it("print as PyTorch 1.13 prints them", () => {
+    const modules = [
+      new nn.Upsample({ scale_factor: 2 }), new nn.ZeroPad2d(1), new nn.ConstantPad2d(1, 2), new nn.ReflectionPad2d(1),
+      new nn.ConvTranspose2d(4, 2, 2, { stride: 2 }), new nn.Conv1d(3, 5, 3, { padding: 1 }), new nn.MaxPool1d(3), new nn.AvgPool1d(2),
+      new nn.AdaptiveMaxPool2d([3, 2]), new nn.Unflatten(1, [2, 3]), new nn.PixelShuffle(2),
+    ];
+    // print() of the same modules in torch 1.13.
+    expect(modules.map(String)).toEqual([
+      "Upsample(scale_factor=2.0, mode=nearest)", "ZeroPad2d((1, 1, 1, 1))", "ConstantPad2d(padding=(1, 1, 1, 1), value=2.0)", "ReflectionPad2d((1, 1, 1, 1))",
+      "ConvTranspose2d(4, 2, kernel_size=(2, 2), stride=(2, 2))", "Conv1d(3, 5, kernel_size=(3,), stride=(1,), padding=(1,))",
+      "MaxPool1d(kernel_size=3, stride=3, padding=0, dilation=1, ceil_mode=False)", "AvgPool1d(kernel_size=(2,), stride=(2,), padding=(0,))",
+      "AdaptiveMaxPool2d(output_size=(3, 2))", "Unflatten(dim=1, unflattened_size=(2, 3))", "PixelShuffle(upscale_factor=2)",
+    ]);
+  });
+});

@@ -30,7 +30,7 @@ abstract class PadNd extends Module {
     return pad(x, this.padding, this.mode === "constant" ? { mode: "constant", value: this.value } : { mode: this.mode });
   }
   override extra_repr(): string {
-    return this.mode === "constant" && !(this instanceof ZeroPad2d) ? `padding=${py(this.padding)}, value=${py(this.value)}` : py(this.padding);
+    return this.mode === "constant" && !(this instanceof ZeroPad2d) ? `padding=${py(this.padding)}, value=${Number.isInteger(this.value) ? `${this.value}.0` : py(this.value)}` : py(this.padding);
   }
 }
 
