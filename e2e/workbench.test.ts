@@ -208,4 +208,21 @@ describe.skipIf(!chromium)("the workbench in a browser (tandem serve)", () => {
     await expect.poll(() => columnStatus("graph"), { timeout: 30_000 }).toBe("cancelled");
     expect(problems).toEqual([]);
   });
+
+  it("shows NaN and infinities in both columns, and NaN where eager has NaN as agreement", async () => {
+    await page.locator(".monaco-editor .view-lines").click();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.insertText(readFileSync(path.join(ROOT, "engine/test/fixtures/models/non_finite.ts"), "utf8"));
+    await page.getByTestId("run-both").click();
+    await waitForRuns();
+    for (const id of ["eager", "graph"]) {
+      expect(await columnStatus(id)).toBe("done");
+      const outputs = await page.getByTestId(`column-${id}`).getByTestId("outputs").innerText();
+      expect(outputs).toMatch(/output\.log[\s\S]*NaN[\s\S]*NaN!/);
+      expect(outputs).toMatch(/output\.inf[\s\S]*-inf[\s\S]*inf!/);
+    }
+    expect(await page.getByTestId("column-graph").getByTestId("parity").innerText()).toBe("bit-exact");
+    await shot("11-non-finite");
+    expect(problems).toEqual([]);
+  });
 });

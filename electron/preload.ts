@@ -1,7 +1,7 @@
 /**
  * The window's only door to the app: the contract's client, exposed as `window.tandem`. Nothing
- * else of Electron or Node reaches the page (contextIsolation, sandbox); every message the client
- * sends or receives is validated against the contract here, before the main process sees it.
+ * else of Electron or Node reaches the page (contextIsolation, sandbox). The client checks every
+ * reply and event it receives against the contract here; the main process checks every request.
  * Bundled to one CommonJS file (bin/build-app.mjs): a sandboxed preload can require only "electron".
  */
 import { contextBridge, ipcRenderer } from "electron";

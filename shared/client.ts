@@ -1,56 +1,35 @@
-import {
-  CONTRACT_VERSION,
-  type ContractError,
-  type EventData,
-  type EventName,
-  METHODS,
-  type Method,
-  type ParamsInput,
-  type Result,
-  ServerMessage,
-  describeIssues,
-} from "./contract";
+import { CallError } from "./call-error";
+import { CONTRACT_VERSION, type EventData, type EventName, METHODS, type Method, type ParamsInput, type Result, ServerMessage, describeIssues } from "./contract";
 import type { Transport } from "./transport";
+
+export { CallError, type CallErrorCode, errorCode, errorMessage } from "./call-error";
 
 /**
  * The one client of the engine that a window uses, over any Transport:
  *
  *   const tandem = createClient(transport);
- *   tandem.on("log", (entry, job) => ...);
- *   const outcome = await tandem.run({ model: { source, filename: "model.ts" }, mode: "graph:tfjs" });
+ *   const outcome = await tandem.run({ model: { source, filename: "model.ts" }, mode: "graph:tfjs" }, { onEvent: (e) => ... });
  *
- * It validates what it sends (before sending) and what it receives (each reply against its method's
- * result schema). It is a plain object of functions, so that Electron's contextBridge can expose it.
+ * Its methods are made from the contract's METHODS table (as VS Code's ProxyChannel makes a client
+ * from a service interface): `tandem.run(params)` is `tandem.call("run", params)`, typed from the
+ * method's zod schemas, so a new method needs only its schema and its entry in METHODS.
+ *
+ * Each side checks what it receives, once: the engine a request's params (an invalid call is
+ * answered `invalid`, with the issues), the client each reply against its method's result schema
+ * and each event against its own. Nothing is checked again on the way out. It is a plain object of functions, so that Electron's contextBridge can expose it.
  */
 
-/** Why a call failed: a ContractError code, or "closed" / "invalid-reply" from the client itself. */
-export type ClientErrorCode = ContractError["code"] | "closed" | "invalid-reply";
-
-/**
- * A failed call. The code also leads the message, "[cancelled] ...": Electron's contextBridge
- * copies only an error's message, so `errorCode()` reads it from there when `code` is gone.
- */
-export class TandemError extends Error {
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-    readonly issues?: { path: string; message: string }[],
-  ) {
-    super(`[${code}] ${message}`);
-    this.name = "TandemError";
-  }
-}
-
-/** The code of an error a client call rejected with, also after it crossed Electron's contextBridge. */
-export function errorCode(error: unknown): ClientErrorCode | null {
-  if (error instanceof TandemError) return error.code;
-  const match = error instanceof Error ? /^\[([a-z-]+)\] /.exec(error.message) : null;
-  return (match?.[1] as ClientErrorCode | undefined) ?? null;
-}
+/** The events that belong to one call (a `shell` command belongs to none). */
+export type CallEventName = Exclude<EventName, "shell">;
+export type CallEvent = { [E in CallEventName]: { event: E; data: EventData<E> } }[CallEventName];
 
 export interface CallOptions {
   /** The call's id, to cancel it or to match its events; from `nextId()`, else one is made up. */
   id?: string;
+  /** Told about this call's own events (its logs, progress, bench progress) as they come. */
+  onEvent?: (event: CallEvent) => void;
+  /** Cancels the call when aborted (the client sends `cancel`; the call rejects as cancelled). */
+  signal?: AbortSignal;
 }
 
 export type EventListener<E extends EventName> = (data: EventData<E>, job: string | null) => void;
@@ -60,36 +39,18 @@ export interface ClientOptions {
   onInvalid?: (problem: string, message: unknown) => void;
 }
 
-export interface TandemClient {
+/** A method of the contract as a function; params that may be left out entirely make an optional argument. */
+export type MethodCall<M extends Method> =
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- "{}" asks whether every param is optional
+  {} extends ParamsInput<M> ? (params?: ParamsInput<M>, options?: CallOptions) => Promise<Result<M>> : (params: ParamsInput<M>, options?: CallOptions) => Promise<Result<M>>;
+
+/** Every method of the contract but `cancel`, which the client offers by call id instead. */
+export type MethodClient = { [M in Exclude<Method, "cancel">]: MethodCall<M> };
+
+export interface TandemClient extends MethodClient {
   readonly contract: number;
   call<M extends Method>(method: M, params: ParamsInput<M>, options?: CallOptions): Promise<Result<M>>;
   nextId(): string;
-  hello(): Promise<Result<"hello">>;
-  check(params: ParamsInput<"check">, options?: CallOptions): Promise<Result<"check">>;
-  run(params: ParamsInput<"run">, options?: CallOptions): Promise<Result<"run">>;
-  graph(params: ParamsInput<"graph">, options?: CallOptions): Promise<Result<"graph">>;
-  export(params: ParamsInput<"export">, options?: CallOptions): Promise<Result<"export">>;
-  /** Benchmarks a model; `benchProgress` events follow it, and cancelling it answers what was measured. */
-  bench(params: ParamsInput<"bench">, options?: CallOptions): Promise<Result<"bench">>;
-  backends(): Promise<Result<"backends">>;
-  sessionsList(): Promise<Result<"sessionsList">>;
-  sessionOpen(params: ParamsInput<"sessionOpen">): Promise<Result<"sessionOpen">>;
-  sessionRename(params: ParamsInput<"sessionRename">): Promise<Result<"sessionRename">>;
-  sessionNotes(params: ParamsInput<"sessionNotes">): Promise<Result<"sessionNotes">>;
-  sessionDelete(params: ParamsInput<"sessionDelete">): Promise<Result<"sessionDelete">>;
-  /** A session as a .tandem bundle; fetch the reply's `download` from `download/<id>`. */
-  sessionExport(params: ParamsInput<"sessionExport">): Promise<Result<"sessionExport">>;
-  /** Reads a bundle POSTed to `upload` (its id) or at a path on the engine's machine. */
-  sessionImport(params: ParamsInput<"sessionImport">): Promise<Result<"sessionImport">>;
-  runGet(params: ParamsInput<"runGet">): Promise<Result<"runGet">>;
-  runsCompare(params: ParamsInput<"runsCompare">): Promise<Result<"runsCompare">>;
-  sourceGet(params: ParamsInput<"sourceGet">): Promise<Result<"sourceGet">>;
-  /** Keeps a file (a chart as PNG, its data as CSV or JSON) with a saved run. */
-  artifactAdd(params: ParamsInput<"artifactAdd">): Promise<Result<"artifactAdd">>;
-  /** A run's artifact as a download; fetch it from `download/<id>`. */
-  artifactGet(params: ParamsInput<"artifactGet">): Promise<Result<"artifactGet">>;
-  openFile(params?: ParamsInput<"openFile">): Promise<Result<"openFile">>;
-  saveFile(params: ParamsInput<"saveFile">): Promise<Result<"saveFile">>;
   /** Cancels a call of this client by id; resolves true when it was still queued or running. */
   cancel(id: string): Promise<boolean>;
   on<E extends EventName>(event: E, listener: EventListener<E>): () => void;
@@ -101,6 +62,7 @@ interface Pending {
   method: Method;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
+  onEvent: ((event: CallEvent) => void) | undefined;
 }
 
 export function createClient(transport: Transport, options: ClientOptions = {}): TandemClient {
@@ -116,7 +78,15 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
     closed = why;
     for (const [id, call] of pending) {
       pending.delete(id);
-      call.reject(new TandemError("closed", why));
+      call.reject(new CallError("closed", why));
+    }
+  };
+
+  const tell = (what: string, raw: unknown, listener: () => void) => {
+    try {
+      listener();
+    } catch (error) {
+      invalid(`a ${what} listener threw: ${error instanceof Error ? error.message : String(error)}`, raw);
     }
   };
 
@@ -125,13 +95,9 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
     if (!parsed.success) return invalid(`not a message of contract v${CONTRACT_VERSION}: ${describeIssues(parsed.error)[0]?.message ?? "invalid"}`, raw);
     const message = parsed.data;
     if (message.type === "event") {
-      for (const listener of listeners.get(message.event) ?? []) {
-        try {
-          listener(message.data, message.job);
-        } catch (error) {
-          invalid(`a ${message.event} listener threw: ${error instanceof Error ? error.message : String(error)}`, raw);
-        }
-      }
+      const onEvent = message.job === null ? undefined : pending.get(message.job)?.onEvent;
+      if (onEvent && message.event !== "shell") tell(message.event, raw, () => onEvent({ event: message.event, data: message.data } as CallEvent));
+      for (const listener of listeners.get(message.event) ?? []) tell(message.event, raw, () => listener(message.data, message.job));
       return;
     }
     const call = message.id === null ? undefined : pending.get(message.id);
@@ -141,12 +107,12 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
       return;
     }
     pending.delete(message.id as string);
-    if (!message.ok) return call.reject(new TandemError(message.error.code, message.error.message, message.error.issues));
+    if (!message.ok) return call.reject(new CallError(message.error.code, message.error.message, message.error.issues));
     const result = METHODS[call.method].result.safeParse(message.result);
     if (!result.success) {
       const issues = describeIssues(result.error);
       invalid(`the reply to ${call.method} breaks its schema`, raw);
-      return call.reject(new TandemError("invalid-reply", `the engine's reply to ${call.method} breaks the contract: ${issues[0]?.path}: ${issues[0]?.message}`, issues));
+      return call.reject(new CallError("invalid-reply", `the engine's reply to ${call.method} breaks the contract: ${issues[0]?.path}: ${issues[0]?.message}`, issues));
     }
     call.resolve(result.data);
   };
@@ -157,51 +123,40 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
   const nextId = () => `c${++counter}`;
 
   const call = <M extends Method>(method: M, params: ParamsInput<M>, callOptions: CallOptions = {}): Promise<Result<M>> => {
-    if (closed) return Promise.reject(new TandemError("closed", closed));
+    if (closed) return Promise.reject(new CallError("closed", closed));
+    const { signal, onEvent } = callOptions;
     const id = callOptions.id ?? nextId();
-    if (pending.has(id)) return Promise.reject(new TandemError("duplicate-id", `a call with id ${id} is already in flight`));
-    const checked = METHODS[method].params.safeParse(params);
-    if (!checked.success) {
-      const issues = describeIssues(checked.error);
-      return Promise.reject(new TandemError("invalid", `${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues));
-    }
-    return new Promise<Result<M>>((resolve, reject) => {
-      pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject });
+    if (signal?.aborted) return Promise.reject(new CallError("cancelled", `call ${id} (${method}) was cancelled before it was sent`));
+    if (pending.has(id)) return Promise.reject(new CallError("duplicate-id", `a call with id ${id} is already in flight`));
+    const sent = new Promise<Result<M>>((resolve, reject) => {
+      pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject, onEvent });
       try {
         transport.send({ v: CONTRACT_VERSION, type: "request", id, method, params });
       } catch (error) {
         pending.delete(id);
-        reject(new TandemError("closed", `could not send: ${error instanceof Error ? error.message : String(error)}`));
+        reject(new CallError("closed", `could not send: ${error instanceof Error ? error.message : String(error)}`));
       }
     });
+    if (!signal) return sent;
+    // The engine answers a cancelled call with a `cancelled` error: the promise settles through it.
+    const abort = () => void cancel(id).catch(() => false);
+    signal.addEventListener("abort", abort, { once: true });
+    return sent.finally(() => signal.removeEventListener("abort", abort));
   };
 
+  const cancel = async (id: string): Promise<boolean> => (await call("cancel", { id })).cancelled;
+
+  // One function per method of the contract, each the generic call with its name filled in.
+  const methods = Object.fromEntries(
+    (Object.keys(METHODS) as Method[]).filter((method) => method !== "cancel").map((method) => [method, (params: unknown = {}, o?: CallOptions) => call(method, params as never, o)]),
+  ) as MethodClient;
+
   return {
+    ...methods,
     contract: CONTRACT_VERSION,
     call,
     nextId,
-    hello: () => call("hello", {}),
-    check: (params, o) => call("check", params, o),
-    run: (params, o) => call("run", params, o),
-    graph: (params, o) => call("graph", params, o),
-    export: (params, o) => call("export", params, o),
-    bench: (params, o) => call("bench", params, o),
-    backends: () => call("backends", {}),
-    sessionsList: () => call("sessionsList", {}),
-    sessionOpen: (params) => call("sessionOpen", params),
-    sessionRename: (params) => call("sessionRename", params),
-    sessionNotes: (params) => call("sessionNotes", params),
-    sessionDelete: (params) => call("sessionDelete", params),
-    sessionExport: (params) => call("sessionExport", params),
-    sessionImport: (params) => call("sessionImport", params),
-    runGet: (params) => call("runGet", params),
-    runsCompare: (params) => call("runsCompare", params),
-    sourceGet: (params) => call("sourceGet", params),
-    artifactAdd: (params) => call("artifactAdd", params),
-    artifactGet: (params) => call("artifactGet", params),
-    openFile: (params = {}) => call("openFile", params),
-    saveFile: (params) => call("saveFile", params),
-    cancel: async (id) => (await call("cancel", { id })).cancelled,
+    cancel,
     on: (event, listener) => {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);

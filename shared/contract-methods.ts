@@ -5,7 +5,7 @@ import { Download } from "./contract-sessions";
 import { Diagnostic } from "./diagnostics";
 import { ExportSummary, GraphRunSummary } from "./graph";
 import { LogEntry, ModelError, Quantize, RunOutcome, RunRequest } from "./run";
-import { SavedRef } from "./sessions";
+import { RunSummary, SavedRef, SessionInfo } from "./sessions";
 
 /**
  * Params and results of each contract method (shared/contract.ts names them). A model reaches the
@@ -30,8 +30,14 @@ const Seed = z.number().int().min(0).default(0);
 const Timeout = z.number().int().positive().max(3_600_000);
 /** Save the call's result into this session (created if missing); the reply says where it went. */
 const SessionName = z.string().trim().min(1).max(200).optional();
+/**
+ * Where a call's result was saved, with what the sessions sidebar shows of it: the session as it is
+ * after the save and the runs it gained, so that the window need not ask for the list again.
+ */
+export const SavedInto = SavedRef.extend({ info: SessionInfo, runs: z.array(RunSummary) });
+export type SavedInto = z.infer<typeof SavedInto>;
 /** With a session named: where the result was saved, or why saving failed (the result stands either way). */
-const Saved = { saved: SavedRef.optional(), saveError: z.string().optional() };
+const Saved = { saved: SavedInto.optional(), saveError: z.string().optional() };
 
 /** What a job that did not produce its result returns: the same failure as a run's. */
 export const JobFailure = z.object({ ok: z.literal(false), error: ModelError, logs: z.array(LogEntry), diagnostics: z.array(Diagnostic) });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JsonFloat } from "./float";
 import { SourceLocation } from "./location";
 
 /** The IR as the GUI, the CLI's --json and saved sessions see it: no tensor data, just structure. */
@@ -38,18 +39,44 @@ export const PassReportJSON = z.object({
   pass: z.string(),
   nodesBefore: z.number().int(),
   nodesAfter: z.number().int(),
+  /** One line per change, as the user reads it. */
   changes: z.array(z.string()),
+  /**
+   * The same changes for programs (the window's graph view): what happened to which nodes. Absent
+   * in results saved before it existed, where the window reads `changes` instead.
+   */
+  effects: z.array(z.object({ kind: z.enum(["removed", "fused", "folded", "merged"]), nodes: z.array(z.string()), into: z.string().nullable() })).optional(),
   /** The IR after this pass, as a table; present when the run asked to explain. */
   irAfter: z.string().optional(),
 });
+export type PassReportJSON = z.infer<typeof PassReportJSON>;
 
-/** How far graph outputs are from eager ones on the same inputs and weights. */
+/**
+ * Where a graph output and eager's disagree on a non-finite value: NaN or an infinity in one and
+ * not the same in the other, at `index` (the first such place; `count` of them in all).
+ */
+export const NonFiniteMismatch = z.object({
+  index: z.array(z.number().int().nonnegative()),
+  actual: JsonFloat,
+  expected: JsonFloat,
+  count: z.number().int().positive(),
+});
+export type NonFiniteMismatch = z.infer<typeof NonFiniteMismatch>;
+
+/**
+ * How far graph outputs are from eager ones on the same inputs and weights. NaN against NaN and an
+ * infinity against the same infinity count as equal; the differences are over the other places,
+ * and a place where only one side is non-finite is reported in `mismatch`.
+ */
 export const Parity = z.object({
   output: z.string(),
+  /** Over the places where both are finite (in float64, so always finite themselves). */
   maxAbsDiff: z.number(),
   maxRelDiff: z.number(),
-  /** max |eager value|: what an absolute difference is measured against. */
+  /** max |finite eager value|: what an absolute difference is measured against. */
   scale: z.number(),
+  /** Null when both sides have the same NaNs and infinities (and in results saved before it existed). */
+  mismatch: NonFiniteMismatch.nullable().default(null),
 });
 export type Parity = z.infer<typeof Parity>;
 

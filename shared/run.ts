@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BackendInfo } from "./backends";
 import { Diagnostic } from "./diagnostics";
+import { JsonFloat } from "./float";
 import { GraphRunSummary } from "./graph";
 import { SourceLocation } from "./location";
 
@@ -93,13 +94,15 @@ export const TensorSummary = z.object({
 });
 
 export const OutputSummary = TensorSummary.extend({
-  /** The first `previewValues` values, row-major. */
-  preview: z.array(z.number()),
+  /** The first `previewValues` values, row-major; NaN and infinities spelled out (shared/float.ts). */
+  preview: z.array(JsonFloat),
   /** Sum of all values (float64 accumulation), a quick fingerprint to compare runs by eye. */
-  sum: z.number(),
+  sum: JsonFloat,
   /** Of the raw little-endian bytes: equal digests mean bit-identical outputs. */
   sha256: z.string(),
   hasNaN: z.boolean(),
+  /** Whether some value is +-Infinity; false in results saved before it was recorded. */
+  hasInf: z.boolean().default(false),
 });
 export type OutputSummary = z.infer<typeof OutputSummary>;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Diagnostic } from "./diagnostics";
+import { JsonFloat } from "./float";
 import { LogEntry, ModelError, RunResult } from "./run";
 
 /**
@@ -173,9 +174,9 @@ export const CompareOutput = z.object({
   sameShape: z.boolean().nullable(),
   /** Equal sha256 of the raw bytes: bit-identical. */
   identical: z.boolean().nullable(),
-  sum: z.number().nullable(),
+  sum: JsonFloat.nullable(),
   /** |sum - first run's sum|. */
-  sumAbsDiff: z.number().nullable(),
+  sumAbsDiff: JsonFloat.nullable(),
 });
 
 export const CompareSourceDiff = z.object({

@@ -1,8 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type DType, type DTypeLike, toDType } from "./dtype";
+import { checkAllocation } from "./allocation";
 import { ApiError } from "./errors";
 import type { Nested } from "./format";
-import { type Generator, defaultGenerator } from "./random";
+import type { Generator } from "./random";
+import { filledLike, integersLike, normalLike, sampleIntegers, sampleNormal, sampleUniform, uniformLike } from "./ops/sampling";
 import { type SizeArgs, Tensor, sizeFromArgs } from "./tensor";
 
 export interface DTypeOption {
@@ -67,6 +69,7 @@ function filled(name: string, args: readonly unknown[], value: number): Tensor {
   const [sizes, options] = splitOptions<DTypeOption>(args);
   const shape = checkSize(name, sizeFromArgs(sizes));
   const dtype = options.dtype ? toDType(options.dtype) : "float32";
+  checkAllocation(`${name}()`, shape, dtype);
   return new Tensor(tf.fill(shape, value, dtype));
 }
 
@@ -80,13 +83,42 @@ export function ones(...args: [...SizeArgs] | [...SizeArgs, DTypeOption]): Tenso
 
 export function full(size: readonly number[], fillValue: number | boolean, options: DTypeOption = {}): Tensor {
   const dtype = options.dtype ? toDType(options.dtype) : typeof fillValue === "boolean" ? "bool" : "float32";
-  return new Tensor(tf.fill(checkSize("full", size), Number(fillValue), dtype));
+  const shape = checkSize("full", size);
+  checkAllocation("full()", shape, dtype);
+  return new Tensor(tf.fill(shape, Number(fillValue), dtype));
 }
 
-export const zeros_like = (x: Tensor, options: DTypeOption = {}): Tensor => zeros(x.shape, { dtype: options.dtype ?? x.dtype });
-export const ones_like = (x: Tensor, options: DTypeOption = {}): Tensor => ones(x.shape, { dtype: options.dtype ?? x.dtype });
-export const full_like = (x: Tensor, value: number, options: DTypeOption = {}): Tensor =>
-  full(x.shape, value, { dtype: options.dtype ?? x.dtype });
+/** The *_like functions are ops on their input, so a graph follows its shape (a dynamic batch) at run time. */
+const likeDType = (x: Tensor, options: DTypeOption): DType => (options.dtype ? toDType(options.dtype) : x.dtype);
+export const zeros_like = (x: Tensor, options: DTypeOption = {}): Tensor => filledLike(x, 0, likeDType(x, options));
+export const ones_like = (x: Tensor, options: DTypeOption = {}): Tensor => filledLike(x, 1, likeDType(x, options));
+export const full_like = (x: Tensor, value: number | boolean, options: DTypeOption = {}): Tensor =>
+  filledLike(x, Number(value), likeDType(x, options));
+
+/** torch.empty: PyTorch leaves the memory uninitialized; Tandem gives zeros, which no model can tell apart. */
+export function empty(...args: [...SizeArgs] | [...SizeArgs, DTypeOption]): Tensor {
+  return filled("empty", args, 0);
+}
+
+/** torch.eye(n, m?): ones on the diagonal. */
+export function eye(n: number, m: number | DTypeOption = n, options: DTypeOption = {}): Tensor {
+  const cols = typeof m === "number" ? m : n;
+  const opts = typeof m === "number" ? options : m;
+  checkSize("eye", [n, cols]);
+  const dtype = opts.dtype ? toDType(opts.dtype) : "float32";
+  return new Tensor(tf.eye(n, cols, undefined, dtype === "bool" ? "float32" : dtype)).to(dtype);
+}
+
+/** torch.linspace(start, end, steps): `steps` evenly spaced values from start to end, both included. */
+export function linspace(start: number, end: number, steps: number, options: DTypeOption = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ApiError(`linspace(): number of steps must be a non-negative integer, got ${steps}`);
+  const values = new Float32Array(steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch fills the second half from the end, so the last value is exactly `end`.
+  for (let i = 0; i < steps; i++) values[i] = i < steps / 2 ? start + step * i : end - step * (steps - 1 - i);
+  const t = new Tensor(tf.tensor(values, [steps], "float32"));
+  return options.dtype ? t.to(toDType(options.dtype)) : t;
+}
 
 /**
  * torch.arange(end) or arange(start, end, step). Integer arguments give int32 (positions, indices),
@@ -110,24 +142,45 @@ export interface RandomOptions extends DTypeOption {
   generator?: Generator;
 }
 
+/*
+ * With the default generator the samplers are random ops (engine/api/ops/sampling.ts): a graph
+ * draws afresh on every run. An explicit generator's stream cannot live in a graph, so its
+ * samples are drawn here and become constants when traced.
+ */
+
 export function randn(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Tensor {
   const [sizes, options] = splitOptions<RandomOptions>(args);
   const shape = checkSize("randn", sizeFromArgs(sizes));
-  const gen = options.generator ?? defaultGenerator();
-  return new Tensor(tf.tensor(gen.normal(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
+  checkAllocation("randn()", shape, "float32");
+  if (!options.generator) return sampleNormal(shape);
+  return new Tensor(tf.tensor(options.generator.normal(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
 }
 
 export function rand(...args: [...SizeArgs] | [...SizeArgs, RandomOptions]): Tensor {
   const [sizes, options] = splitOptions<RandomOptions>(args);
   const shape = checkSize("rand", sizeFromArgs(sizes));
-  const gen = options.generator ?? defaultGenerator();
-  return new Tensor(tf.tensor(gen.uniform(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
+  checkAllocation("rand()", shape, "float32");
+  if (!options.generator) return sampleUniform(shape);
+  return new Tensor(tf.tensor(options.generator.uniform(shape.reduce((x, y) => x * y, 1)), shape, "float32"));
 }
 
 /** torch.randint(low, high, size): integers in [low, high). */
 export function randint(low: number, high: number, size: readonly number[], options: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new ApiError(`randint(): high (${high}) must be greater than low (${low})`);
   const shape = checkSize("randint", size);
-  const gen = options.generator ?? defaultGenerator();
-  return new Tensor(tf.tensor(gen.integers(shape.reduce((x, y) => x * y, 1), low, high), shape, "int32"));
+  checkAllocation("randint()", shape, "int32");
+  if (!options.generator) return sampleIntegers(shape, low, high);
+  return new Tensor(tf.tensor(options.generator.integers(shape.reduce((x, y) => x * y, 1), low, high), shape, "int32"));
+}
+
+/** torch.randn_like: N(0, 1) samples shaped like `x` (float32). */
+export const randn_like = (x: Tensor): Tensor => normalLike(x);
+/** torch.rand_like: U[0, 1) samples shaped like `x` (float32). */
+export const rand_like = (x: Tensor): Tensor => uniformLike(x);
+
+/** torch.randint_like(x, high) or randint_like(x, low, high): integers shaped like `x`. */
+export function randint_like(x: Tensor, lowOrHigh: number, high?: number): Tensor {
+  const [lo, hi] = high === undefined ? [0, lowOrHigh] : [lowOrHigh, high];
+  if (!(hi > lo)) throw new ApiError(`randint_like(): high (${hi}) must be greater than low (${lo})`);
+  return integersLike(x, lo, hi);
 }

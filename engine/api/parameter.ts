@@ -38,7 +38,8 @@ export class Parameter extends Tensor {
     return this._raw;
   }
 
-  override get shape(): number[] {
+  /** @internal PyTorch's layout, whatever layout is stored. */
+  override get rawShape(): readonly number[] {
     return this.torchShape;
   }
 

@@ -5,11 +5,24 @@ import seedrandom from "seedrandom";
  * from one seed, so adding a layer to a model does not change the inputs it is fed.
  */
 export class Generator {
-  private readonly next: () => number;
+  private prng: seedrandom.StatefulPRNG<seedrandom.State.Alea>;
 
   constructor(readonly seed: number | string) {
     // Alea: fast, small state, and the generator tfjs itself uses for seeded ops.
-    this.next = seedrandom.alea(String(seed));
+    this.prng = seedrandom.alea(String(seed), { state: true });
+  }
+
+  private next(): number {
+    return this.prng();
+  }
+
+  /** Where the stream is now; `restore` goes back there, so a graph can redraw what eager drew. */
+  snapshot(): seedrandom.State.Alea {
+    return this.prng.state();
+  }
+
+  restore(state: seedrandom.State.Alea): void {
+    this.prng = seedrandom.alea("", { state });
   }
 
   /** A stream that depends only on this seed and `purpose`. */

@@ -40,6 +40,27 @@ describe("metadata", () => {
     expect(x.shape).toEqual([2, 3]);
   });
 
+  it("shape returns a copy: changing it changes neither the tensor nor what ops see", () => {
+    const y = T.ones(2, 3);
+    const s = y.shape;
+    s[1] = 99;
+    s.push(7);
+    expect(y.shape).toEqual([2, 3]);
+    expect(y.size()).toEqual([2, 3]);
+    expect(y.numel()).toBe(6);
+    expect(y.add(1).shape).toEqual([2, 3]);
+    expect(y.sum(1).toArray()).toEqual([3, 3]);
+  });
+
+  it("a parameter's shape is a copy too, in PyTorch's layout whatever layout it is stored in", () => {
+    const linear = new T.nn.Linear(3, 2);
+    const s = linear.weight.shape;
+    s[0] = 99;
+    expect(linear.weight.shape).toEqual([2, 3]);
+    expect(linear.forward(T.ones(4, 3)).shape).toEqual([4, 2]); // stores the weight as [in, out]
+    expect(linear.weight.shape).toEqual([2, 3]);
+  });
+
   it("size(dim) out of range throws 'dimension out of range'", () => {
     const x = T.zeros(2, 3);
     expect(() => x.size(2)).toThrow(/dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)/);

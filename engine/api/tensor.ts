@@ -9,7 +9,15 @@ import type { Operand } from "./ops/elementwise";
 import { matmul } from "./ops/linalg";
 import * as red from "./ops/reduce";
 import type { Dims, ValuesIndices } from "./ops/reduce";
+import * as pw from "./ops/pointwise";
+import * as scan from "./ops/scan";
+import * as sorting from "./ops/sorting";
+import * as st from "./ops/statistics";
 import * as sh from "./ops/shape";
+import * as gs from "./ops/gather-scatter";
+import * as masking from "./ops/masking";
+import * as re from "./ops/rearrange";
+import * as prod from "./ops/products";
 
 /** `f(2, 3)` or `f([2, 3])`, as PyTorch accepts sizes. */
 export type SizeArgs = number[] | [readonly number[]];
@@ -59,7 +67,19 @@ export class Tensor {
     this._raw = kept;
   }
 
+  /**
+   * A copy, like PyTorch's torch.Size is immutable: changing what it returns cannot change the
+   * tensor. (tfjs's own shape array is the tensor's; handing it out let `x.shape[1] = 99` corrupt x.)
+   */
   get shape(): number[] {
+    return this.rawShape.slice();
+  }
+
+  /**
+   * @internal The shape array itself, not a copy, for Tandem's own code, which reads shapes on
+   * every op and never changes them. Subclasses whose shape is not `_raw`'s override this one.
+   */
+  get rawShape(): readonly number[] {
     return this._raw.shape;
   }
 
@@ -68,23 +88,23 @@ export class Tensor {
   }
 
   get ndim(): number {
-    return this.shape.length;
+    return this.rawShape.length;
   }
 
   dim(): number {
-    return this.shape.length;
+    return this.rawShape.length;
   }
 
   size(): number[];
   size(dim: number): number;
   size(dim?: number): number | number[] {
-    if (dim === undefined) return [...this.shape];
-    if (this.dim() === 0) throw new OpError("size", [this.shape], `dimension specified as ${dim} but tensor has no dimensions`);
-    return this.shape[normalizeDim(dim, this.dim(), "size", this.shape)] as number;
+    if (dim === undefined) return [...this.rawShape];
+    if (this.dim() === 0) throw new OpError("size", [this.rawShape], `dimension specified as ${dim} but tensor has no dimensions`);
+    return this.rawShape[normalizeDim(dim, this.dim(), "size", this.rawShape)] as number;
   }
 
   numel(): number {
-    return this.shape.reduce((a, b) => a * b, 1);
+    return this.rawShape.reduce((a, b) => a * b, 1);
   }
 
   // Arithmetic: tensors or plain numbers, broadcasting.
@@ -108,6 +128,40 @@ export class Tensor {
   relu(): Tensor { return ew.relu(this); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
   tanh(): Tensor { return ew.tanh(this); }
+
+  // Elementwise math and logic (ops/pointwise.ts).
+  square(): Tensor { return pw.square(this); }
+  reciprocal(): Tensor { return pw.reciprocal(this); }
+  sign(): Tensor { return pw.sign(this); }
+  floor(): Tensor { return pw.floor(this); }
+  ceil(): Tensor { return pw.ceil(this); }
+  round(): Tensor { return pw.round(this); }
+  trunc(): Tensor { return pw.trunc(this); }
+  remainder(other: Operand): Tensor { return pw.remainder(this, other); }
+  fmod(other: Operand): Tensor { return pw.fmod(this, other); }
+  logical_and(other: Tensor): Tensor { return pw.logical_and(this, other); }
+  logical_or(other: Tensor): Tensor { return pw.logical_or(this, other); }
+  logical_xor(other: Tensor): Tensor { return pw.logical_xor(this, other); }
+  logical_not(): Tensor { return pw.logical_not(this); }
+  isnan(): Tensor { return pw.isnan(this); }
+  isinf(): Tensor { return pw.isinf(this); }
+  nan_to_num(options: pw.NanToNumOptions = {}): Tensor { return pw.nan_to_num(this, options); }
+
+  // Reductions, scans and sorting (ops/statistics.ts, scan.ts, sorting.ts).
+  prod(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.prod(this, dim, keepdim); }
+  amax(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.amax(this, dim, keepdim); }
+  amin(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.amin(this, dim, keepdim); }
+  logsumexp(dim: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.logsumexp(this, dim, keepdim); }
+  any(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.any(this, dim, keepdim); }
+  all(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.all(this, dim, keepdim); }
+  var(dim?: Dims | st.VarOptions, options?: st.VarOptions): Tensor { return st.variance(this, dim, options); }
+  std(dim?: Dims | st.VarOptions, options?: st.VarOptions): Tensor { return st.std(this, dim, options); }
+  norm(p?: number | "fro" | st.NormOptions, dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.norm(this, p, dim, keepdim); }
+  cumsum(dim: number): Tensor { return scan.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return scan.cumprod(this, dim); }
+  topk(k: number, options?: sorting.TopkOptions | number): ValuesIndices { return sorting.topk(this, k, options); }
+  sort(options?: sorting.SortOptions | number): ValuesIndices { return sorting.sort(this, options); }
+  argsort(options?: sorting.SortOptions | number): Tensor { return sorting.argsort(this, options); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
   softmax(dim: number): Tensor { return red.softmax(this, dim); }
   log_softmax(dim: number): Tensor { return red.log_softmax(this, dim); }
@@ -154,6 +208,32 @@ export class Tensor {
   select(dim: number, index: number): Tensor { return sh.select(this, dim, index); }
   narrow(dim: number, start: number, length: number): Tensor { return sh.narrow(this, dim, start, length); }
 
+  // Masking, selection and rearranging (engine/api/ops/{masking,gather-scatter,rearrange,products}.ts).
+  masked_fill(mask: Tensor, value: number | boolean | Tensor): Tensor { return masking.masked_fill(this, mask, value); }
+  /** x.where(condition, other): x where condition is true, else other (torch.where(condition, x, other)). */
+  where(condition: Tensor, other: Operand): Tensor { return ew.where(condition, this, other); }
+  gather(dim: number, index: Tensor): Tensor { return gs.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return gs.scatter(this, dim, index, src); }
+  scatter_add(dim: number, index: Tensor, src: Tensor): Tensor { return gs.scatter_add(this, dim, index, src); }
+  index_select(dim: number, index: Tensor): Tensor { return gs.index_select(this, dim, index); }
+  take_along_dim(indices: Tensor, dim?: number | null | { dim?: number | null }): Tensor { return gs.take_along_dim(this, indices, dim); }
+  tril(diagonal: masking.Diagonal = 0): Tensor { return masking.tril(this, diagonal); }
+  triu(diagonal: masking.Diagonal = 0): Tensor { return masking.triu(this, diagonal); }
+  flip(...dims: SizeArgs): Tensor { return re.flip(this, sizeFromArgs(dims)); }
+  roll(shifts: number | readonly number[], dims?: re.RollDims): Tensor { return re.roll(this, shifts, dims); }
+  repeat(...sizes: SizeArgs): Tensor { return re.repeat(this, sizeFromArgs(sizes)); }
+  repeat_interleave(repeats: number, dim?: number | null | re.RepeatInterleaveOptions): Tensor { return re.repeat_interleave(this, repeats, dim); }
+  expand_as(other: Tensor): Tensor { return re.expand_as(this, other); }
+  view_as(other: Tensor): Tensor { return re.view_as(this, other); }
+  reshape_as(other: Tensor): Tensor { return re.reshape_as(this, other); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return re.unflatten(this, dim, sizes); }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return re.movedim(this, source, destination); }
+  clone(options: re.CloneOptions = {}): Tensor { return re.clone(this, options); }
+  detach(): Tensor { return re.detach(this); }
+  bmm(mat2: Tensor): Tensor { return prod.bmm(this, mat2); }
+  baddbmm(batch1: Tensor, batch2: Tensor, options: prod.BaddbmmOptions = {}): Tensor { return prod.baddbmm(this, batch1, batch2, options); }
+  outer(vec2: Tensor): Tensor { return prod.outer(this, vec2); }
+
   // Dtypes.
   to(dtype: DTypeLike): Tensor { return sh.toDType(this, parseDType(dtype)); }
   float(): Tensor { return sh.toDType(this, "float32"); }
@@ -166,7 +246,7 @@ export class Tensor {
   item(): number {
     notifyRead(this, "item");
     if (this.numel() !== 1) {
-      throw new OpError("item", [this.shape], `a Tensor with ${this.numel()} elements cannot be converted to a number`);
+      throw new OpError("item", [this.rawShape], `a Tensor with ${this.numel()} elements cannot be converted to a number`);
     }
     return Number(this.raw.dataSync()[0]);
   }
@@ -195,7 +275,7 @@ export class Tensor {
     notifyRead(this, "toPrimitive");
     if (this.numel() !== 1) {
       throw new ApiError(
-        `a tensor of shape [${this.shape.join(", ")}] was used as a number: only one-element tensors can be (use .item() or reduce it first)`,
+        `a tensor of shape [${this.rawShape.join(", ")}] was used as a number: only one-element tensors can be (use .item() or reduce it first)`,
       );
     }
     return Number(this.raw.dataSync()[0]);
@@ -204,7 +284,7 @@ export class Tensor {
   toString(): string {
     const symbolic = symbolicDescription(this);
     if (symbolic !== null) return symbolic;
-    return formatTensor(this.values(), this.shape, this.dtype);
+    return formatTensor(this.values(), this.rawShape, this.dtype);
   }
 
   [inspect.custom](): string {

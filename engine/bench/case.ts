@@ -165,7 +165,7 @@ export async function runCase(ctx: CaseContext): Promise<BenchCase> {
   if (measured?.stopReason === "max-time") warnings.push(`stopped at the ${request.maxTimeS} s limit before every median's 95% CI was within ${(request.targetRelCi * 100).toFixed(1)}%: raise --max-time for tighter figures`);
   return {
     batch: ctx.batch,
-    inputs: inputs.map((i) => ({ name: i.name, shape: [...i.value.shape], dtype: i.value.dtype })),
+    inputs: inputs.map((i) => ({ name: i.name, shape: [...i.value.rawShape], dtype: i.value.dtype })),
     flops,
     cold: setup.cold,
     variants,

@@ -24,7 +24,7 @@ function feedsFor(names: readonly string[], args: readonly Tensor[]): Record<str
     names.map((name, i) => {
       const t = args[i] as Tensor;
       const data = t.raw.dataSync();
-      const feed: FeedTensor = t.dtype === "int32" ? { dtype: "int32", shape: t.shape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.shape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.shape, data: data as Float32Array };
+      const feed: FeedTensor = t.dtype === "int32" ? { dtype: "int32", shape: t.rawShape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.rawShape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.rawShape, data: data as Float32Array };
       return [name, feed];
     }),
   );

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Parity } from "../../shared/graph";
+import { describeMismatch } from "../../shared/mismatch";
 import type { Tensor, nn } from "../api";
 import { SegmentExecutor } from "../graph/segments";
 import type { TraceResult } from "../graph/tracer";
@@ -58,7 +59,10 @@ export function setupSplit(setup: CaseSetup, model: nn.Module, args: readonly Te
     const eagerSegments = executor.stats.eagerSegments - stats.eagerSegments;
 
     const maxAbs = Math.max(0, ...parities.map((p) => p.maxAbsDiff));
-    for (const p of parities) if (!withinTolerance(p)) warnings.push(`graph:tfjs: output ${p.output} differs from eager by ${p.maxAbsDiff.toExponential(2)} (max abs), beyond the stated tolerance`);
+    for (const p of parities) {
+      if (p.mismatch) warnings.push(`graph:tfjs: output ${p.output} differs from eager in its NaNs or infinities: ${describeMismatch(p.mismatch)}`);
+      else if (!withinTolerance(p)) warnings.push(`graph:tfjs: output ${p.output} differs from eager by ${p.maxAbsDiff.toExponential(2)} (max abs), beyond the stated tolerance`);
+    }
     const n = traced.breaks.length;
     const stillEager = eagerSegments ? `, ${eagerSegments} segment${eagerSegments > 1 ? "s" : ""} still op by op` : "";
     const note = `ran as ${compiled} compiled segment${compiled === 1 ? "" : "s"}${stillEager} with eager glue between them (${n} graph break${n > 1 ? "s" : ""}, as torch.compile runs it); outputs vs eager: max abs diff ${maxAbs.toExponential(2)}`;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Parity } from "../../shared/graph";
+import { describeMismatch } from "../../shared/mismatch";
 import type { RunOutcome, RunRequestInput } from "../../shared/run";
 import { runModel } from "../runner/run-model";
 import { DEFAULT_TOLERANCE, type Tolerance, withinTolerance } from "../worker/parity";
@@ -61,7 +62,8 @@ export function formatCheck(report: CheckReport): string {
     }
     const how = g.segments ? `split into ${g.graphCount} graphs at graph breaks` : g.fallback ?? `${g.callsTraced} -> ${g.callsOptimized} ops`;
     for (const p of m.parity) {
-      lines.push(`  ${m.mode.padEnd(11)} ${p.pass ? "pass " : "FAIL "}  ${p.output}: max abs ${short(p.maxAbsDiff)}, max rel ${short(p.maxRelDiff)}, max|eager| ${short(p.scale)}  [${how}]`);
+      const nonFinite = p.mismatch ? `${describeMismatch(p.mismatch)}; ` : "";
+      lines.push(`  ${m.mode.padEnd(11)} ${p.pass ? "pass " : "FAIL "}  ${p.output}: ${nonFinite}max abs ${short(p.maxAbsDiff)}, max rel ${short(p.maxRelDiff)}, max|eager| ${short(p.scale)}  [${how}]`);
     }
   }
   const first = report.modes.find((m) => m.outcome.ok && m.outcome.result.graph)?.outcome;

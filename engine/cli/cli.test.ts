@@ -41,11 +41,48 @@ describe("tandem run", () => {
     expect(parsed.ok).toBe(true);
   });
 
+  it("prints NaN and infinities in the outputs, as text and as --json", async () => {
+    const model = "engine/test/fixtures/models/non_finite.ts";
+    const text = await tandem("run", model, "--repeat", "0", "--backend", "cpu");
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/output\.log\s+float32 \[2, 4\]\s+\[.*NaN.*\]\n\s+sum NaN .*\(contains NaN\)/);
+    expect(text.stdout).toMatch(/output\.inf\s+float32 \[2, 4\]\s+\[.*-Infinity.*\]\n\s+sum NaN .*\(contains Infinity\)/);
+
+    const json = await tandem("run", model, "--repeat", "0", "--backend", "cpu", "--json");
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = RunOutcome.parse(JSON.parse(json.stdout));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const [log, inf] = parsed.result.outputs;
+    expect(log?.preview).toContain("NaN");
+    expect(log?.preview.some((v) => typeof v === "number")).toBe(true); // the positive inputs' logs
+    expect(log).toMatchObject({ sum: "NaN", hasNaN: true, hasInf: false });
+    expect(new Set(inf?.preview)).toEqual(new Set(["Infinity", "-Infinity"]));
+    expect(inf).toMatchObject({ hasNaN: false, hasInf: true });
+  });
+
   it("exits 1 with the location and a code frame for an error in the model", async () => {
     const { code, stderr } = await tandem("run", "engine/test/fixtures/models/shape_mismatch.ts");
     expect(code).toBe(1);
     expect(stderr).toContain("at engine/test/fixtures/models/shape_mismatch.ts:9:17");
     expect(stderr).toContain(">  9 |     return this.fc2(h);");
+  });
+
+  it("reports an input too large to make as the model's error at its declaration, with the bytes and the limit", async () => {
+    const { code, stderr } = await tandem("run", "engine/test/fixtures/models/huge_input.ts", "--no-typecheck", "--max-memory", "2048");
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'error (oom): input "x" of shape [100000, 100000] (float32) needs 40 GB (40,000,000,000 bytes), more than the worker\'s memory limit of 2048 MB (--max-memory) at engine/test/fixtures/models/huge_input.ts:10:1',
+    );
+    expect(stderr).toContain("> 10 | export const inputs = { x: [100000, 100000] };");
+  });
+
+  it("reports a parameter too large to make at the line that constructs it, not as a time-out", async () => {
+    const { code, stderr } = await tandem("run", "engine/test/fixtures/models/huge_parameter.ts", "--no-typecheck");
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "error (oom): a parameter of shape [50000, 50000] (float32) needs 10 GB (10,000,000,000 bytes), more than the worker's memory limit of 4096 MB (--max-memory) at engine/test/fixtures/models/huge_parameter.ts:4:8",
+    );
+    expect(stderr).toContain("> 4 |   fc = new nn.Linear(50000, 50000); // 2.5e9 float32 weights: 10 GB");
   });
 
   it("exits 2 when Tandem itself cannot do the job", async () => {
@@ -58,6 +95,22 @@ describe("tandem run", () => {
     const { code, stderr } = await tandem("run", "assets/examples/mlp.ts", "--seed", "x");
     expect(code).toBe(2);
     expect(stderr).toContain("seed must be an integer");
+  });
+});
+
+describe("a model file that is not there", () => {
+  it.each([["typecheck"], ["run"], ["check"], ["graph"], ["export", "-o", "never.onnx"], ["bench"]])("tandem %s says so and exits 1", async (command, ...rest) => {
+    const { code, stdout, stderr } = await tandem(command, "missing.ts", ...rest);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`error: model file missing.ts (${path.join(root, "missing.ts")}) does not exist`);
+    expect(stdout).toBe("");
+  });
+
+  it("says a directory is not a model file", async () => {
+    const { code, stderr } = await tandem("typecheck", "engine");
+    expect(code).toBe(1);
+    expect(stderr).toContain("error: model file engine");
+    expect(stderr).toContain("is not a file");
   });
 });
 
@@ -100,6 +153,14 @@ describe("tandem check", () => {
     expect(code).toBe(1);
     expect(stdout).toContain("FAIL");
     expect(stdout).toContain("result: FAIL");
+  });
+
+  it("checks an LSTM text classifier: eager, graph:tfjs and graph:ort agree", async () => {
+    const { code, stdout } = await tandem("check", "engine/test/fixtures/models/lstm_classifier.ts");
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/graph:tfjs {2}pass {3}output: max abs/);
+    expect(stdout).toMatch(/graph:ort {3}pass {3}output: max abs/);
+    expect(stdout).toContain("result: PASS");
   });
 });
 
@@ -165,5 +226,23 @@ describe("tandem backends", () => {
     expect(list.map((b) => b.name)).toEqual(["wasm", "cpu", "node", "node-gpu"]);
     expect(list.find((b) => b.name === "wasm")?.available).toBe(true);
     for (const b of list.filter((x) => !x.available)) expect(b.reason).toBeTruthy();
+  });
+});
+
+describe("tandem ops", () => {
+  it("lists the API and every registered op with its ONNX form, generated from the code", async () => {
+    const { code, stdout } = await tandem("ops", "--json");
+    expect(code).toBe(0);
+    const c = JSON.parse(stdout) as { api: { F: string[]; nn: string[]; tensor: string[] }; ops: { name: string; onnx: string[] | null; unsupported: string | null }[] };
+    expect(c.api.F).toContain("conv2d");
+    expect(c.api.nn).toContain("Linear");
+    expect(c.api.tensor).toContain("matmul");
+    expect(c.api.tensor).not.toContain("raw"); // engine internals are not API
+    expect(c.ops.find((o) => o.name === "conv2d")?.onnx).toContain("Conv");
+    expect(c.ops.find((o) => o.name === "dropout")?.unsupported).toMatch(/random/);
+    const text = await tandem("ops");
+    expect(text.stdout).toMatch(/Ops \(\d+ registered/);
+    const md = await tandem("ops", "--md");
+    expect(md.stdout).toContain("| `conv2d` |");
   });
 });

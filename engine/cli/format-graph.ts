@@ -1,4 +1,5 @@
-import type { ExportSummary, GraphBreak, GraphRunSummary } from "../../shared/graph";
+import type { ExportSummary, GraphBreak, GraphRunSummary, Parity } from "../../shared/graph";
+import { describeMismatch } from "../../shared/mismatch";
 import { formatLocation } from "../worker/stack";
 
 const ms = (v: number): string => `${v.toFixed(v >= 10 ? 0 : 1)} ms`;
@@ -17,6 +18,12 @@ export function formatBreaks(g: GraphRunSummary): string[] {
   ];
 }
 
+/** One output's parity with eager; where NaNs or infinities differ, the first place they do. */
+function parityLine(p: Parity): string {
+  const diffs = `max abs diff ${p.maxAbsDiff.toExponential(2)}, max rel diff ${p.maxRelDiff.toExponential(2)}`;
+  return `  parity with eager  ${p.output}: ${p.mismatch ? `${describeMismatch(p.mismatch)}; elsewhere ${diffs}` : diffs}`;
+}
+
 /** The graph part of `tandem run --mode graph:*`. */
 export function formatGraphSummary(g: GraphRunSummary): string[] {
   const lines = ["graph"];
@@ -25,7 +32,7 @@ export function formatGraphSummary(g: GraphRunSummary): string[] {
     const s = g.segments;
     lines.push(`  ${s.note}`);
     lines.push(`  ${s.templates} compiled segment${s.templates === 1 ? "" : "s"}, ${s.planRuns} plan runs, ${s.eagerSegments} segments run eagerly while learning, ${s.replays} replays`);
-    for (const p of g.parity) lines.push(`  parity with eager  ${p.output}: max abs diff ${p.maxAbsDiff.toExponential(2)}, max rel diff ${p.maxRelDiff.toExponential(2)}`);
+    lines.push(...g.parity.map(parityLine));
   } else {
     const changed = g.passes.filter((p) => p.changes.length > 0).map((p) => `${p.pass} (${p.changes.length})`);
     lines.push(`  ${g.callsTraced} ops traced, ${g.callsOptimized} after passes${changed.length ? `: ${changed.join(", ")}` : ""}`);
@@ -36,7 +43,7 @@ export function formatGraphSummary(g: GraphRunSummary): string[] {
     } else {
       lines.push(`  compiled tfjs plan; trace ${ms(g.timings.traceMs)}, passes ${ms(g.timings.passesMs)}, compile ${ms(g.timings.compileMs)}`);
     }
-    for (const p of g.parity) lines.push(`  parity with eager  ${p.output}: max abs diff ${p.maxAbsDiff.toExponential(2)}, max rel diff ${p.maxRelDiff.toExponential(2)}`);
+    lines.push(...g.parity.map(parityLine));
   }
   lines.push(...formatBreaks(g).map((l) => `  ${l}`));
   return lines;
@@ -64,7 +71,8 @@ export function formatExport(e: ExportSummary): string {
 function formatParity(e: ExportSummary): string {
   const { parity, tolerance, withinTolerance } = e.onnxruntime;
   const worst = (f: (p: (typeof parity)[number]) => number) => Math.max(0, ...parity.map(f)).toExponential(2);
-  const diff = `max abs diff from eager ${worst((p) => p.maxAbsDiff)} (max rel ${worst((p) => p.maxRelDiff)})`;
+  const mismatches = parity.flatMap((p) => (p.mismatch ? [`${p.output}: ${describeMismatch(p.mismatch, "onnxruntime")}`] : []));
+  const diff = `max abs diff from eager ${worst((p) => p.maxAbsDiff)} (max rel ${worst((p) => p.maxRelDiff)})${mismatches.map((m) => `; ${m}`).join("")}`;
   if (!tolerance || withinTolerance === null) return diff;
   const bound = `atol ${tolerance.atol} + rtol ${tolerance.rtol} x max|eager|`;
   return `${diff}, ${withinTolerance ? "within" : "OUTSIDE"} ${bound}`;

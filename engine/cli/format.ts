@@ -1,6 +1,7 @@
 import { codeFrameColumns } from "@babel/code-frame";
 import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../../shared/diagnostics";
+import { fromJsonFloat } from "../../shared/float";
 import type { LogEntry, ModelError, OutputSummary, RunResult } from "../../shared/run";
 import { formatLocation } from "../worker/stack";
 import { formatGraphSummary } from "./format-graph";
@@ -22,8 +23,14 @@ const shape = (s: readonly number[]): string => `[${s.join(", ")}]`;
 
 function preview(o: OutputSummary): string {
   const count = o.shape.reduce((a, b) => a * b, 1);
-  const values = o.preview.map((v) => (o.dtype === "float32" ? v.toFixed(4) : String(v)));
+  const values = o.preview.map((v) => (o.dtype === "float32" ? fromJsonFloat(v).toFixed(4) : String(v)));
   return `[${values.join(", ")}${count > o.preview.length ? ", ..." : ""}]`;
+}
+
+/** "  (contains NaN and Infinity)": what a preview of the first values may not show. */
+function nonFiniteNote(o: OutputSummary): string {
+  const kinds = [o.hasNaN ? "NaN" : "", o.hasInf ? "Infinity" : ""].filter(Boolean);
+  return kinds.length ? `  (contains ${kinds.join(" and ")})` : "";
 }
 
 function logLine(entry: LogEntry): string {
@@ -53,7 +60,7 @@ export function formatRun(r: RunResult): string {
     "outputs",
     ...r.outputs.map(
       (o) =>
-        `  ${o.name.padEnd(nameWidth)}  ${o.dtype} ${shape(o.shape)}  ${preview(o)}\n  ${" ".repeat(nameWidth)}  sum ${o.sum.toPrecision(8)}  sha256 ${o.sha256.slice(0, 16)}${o.hasNaN ? "  (contains NaN)" : ""}`,
+        `  ${o.name.padEnd(nameWidth)}  ${o.dtype} ${shape(o.shape)}  ${preview(o)}\n  ${" ".repeat(nameWidth)}  sum ${fromJsonFloat(o.sum).toPrecision(8)}  sha256 ${o.sha256.slice(0, 16)}${nonFiniteNote(o)}`,
     ),
     "time",
     `  compile ${ms(r.timings.compileMs)}, construct ${ms(r.timings.constructMs)}, forward ${ms(r.timings.firstForwardMs)} cold` +

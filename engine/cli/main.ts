@@ -7,9 +7,11 @@ import { TANDEM_VERSION } from "../worker/provenance";
 import { Quantize, RunMode, type RunRequestInput } from "../../shared/run";
 import { formatDiagnostics, formatError, formatRun } from "./format";
 import { registerCheckCommand } from "./check";
+import { ModelFileError, checkModelFileFirst } from "./model-file";
 import { formatExport, formatGraphExplain } from "./format-graph";
 import { registerSessionCommands, saveRunToSession } from "./sessions";
 import { registerBenchCommand } from "./bench";
+import { registerOpsCommand } from "./ops";
 import { registerServeCommand } from "../serve/command";
 
 /** Exit codes: 0 success, 1 the user's model is at fault, 2 Tandem or the machine is. */
@@ -67,6 +69,7 @@ const program = new Command()
   .description("Run PyTorch-style TypeScript models eagerly and as optimized graphs, side by side")
   .version(TANDEM_VERSION)
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+checkModelFileFirst(program);
 
 program
   .command("run")
@@ -206,6 +209,7 @@ program
     }
   });
 
+registerOpsCommand(program);
 registerSessionCommands(program);
 registerBenchCommand(program);
 registerServeCommand(program); // tandem serve: engine/serve/
@@ -213,6 +217,11 @@ registerServeCommand(program); // tandem serve: engine/serve/
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`tandem: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 2;
+  if (error instanceof ModelFileError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`tandem: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  }
 }

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import type { BenchOutcome } from "../../shared/bench";
+import { fromJsonFloat } from "../../shared/float";
 import type { RunOutcome } from "../../shared/run";
 import type { ArtifactInfo, Comparison, RunSummary, SavedRef, SessionDetail, SessionInfo } from "../../shared/sessions";
 import type * as Saving from "../store/save";
@@ -164,8 +165,8 @@ export function formatComparison(c: Comparison): string {
           `run ${p.runId}`,
           o.name,
           !o.present ? "missing in one run" : o.identical ? "bit-identical" : o.sameShape ? "differs" : "shape/dtype differs",
-          o.sum === null ? "-" : o.sum.toPrecision(8),
-          o.sumAbsDiff === null ? "-" : o.sumAbsDiff.toExponential(2),
+          o.sum === null ? "-" : fromJsonFloat(o.sum).toPrecision(8),
+          o.sumAbsDiff === null ? "-" : fromJsonFloat(o.sumAbsDiff).toExponential(2),
         ]),
   );
   lines.push(table(["", "output", "bytes", "sum", "|Δsum|"], parityRows));

@@ -78,7 +78,7 @@ function wrapKernelError(name: string, inputs: readonly OpInput[], error: unknow
   if (error instanceof OpError || !(error instanceof Error)) return error;
   // tfjs prefixes its own op name ("Error in matMul: ..."); ours is the one the user called.
   const detail = error.message.replace(/^Error in [\w.]+:\s*/, "");
-  const shapes = inputs.filter((t): t is Tensor => t !== null).map((t) => t.shape);
+  const shapes = inputs.filter((t): t is Tensor => t !== null).map((t) => t.rawShape);
   return new OpError(name, shapes, detail);
 }
 

@@ -29,6 +29,9 @@ function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
 }
 
+/** Every pass must leave a graph that passes lint(). */
+const lintEach = (_: unknown, g: Graph) => g.lint();
+
 const ops = (g: Graph) => g.nodes.filter((n) => n.kind === "call").map((n) => n.op);
 
 beforeAll(async () => {
@@ -41,7 +44,7 @@ describe("trace + passes + compiled plan on the examples", () => {
     const traced = trace(model, args, names);
     expect(traced.breaks).toEqual([]);
     const callsBefore = traced.graph.callCount();
-    runPasses(traced.graph);
+    runPasses(traced.graph, undefined, lintEach);
     expect(traced.graph.callCount()).toBeLessThanOrEqual(callsBefore);
     const plan = compilePlan(traced.graph);
     const before = tf.memory().numTensors;
@@ -61,7 +64,7 @@ describe("trace + passes + compiled plan on the examples", () => {
     const { graph } = trace(model, args, names);
     const bns = ops(graph).filter((o) => o === "batch_norm").length;
     expect(bns).toBeGreaterThan(0);
-    const reports = runPasses(graph);
+    const reports = runPasses(graph, undefined, lintEach);
     expect(ops(graph)).not.toContain("batch_norm");
     expect(reports.find((r) => r.pass === "fold-batchnorm")?.changes).toHaveLength(bns);
     expect(graph.nodes.filter((n) => n.op === "conv2d" && n.attrs.activation === "relu").length).toBeGreaterThan(0);
@@ -159,9 +162,12 @@ describe("passes", () => {
     }
     const { graph } = trace(new Messy(), [T.randn(2, 3)], ["x"]);
     expect(ops(graph)).toEqual(["exp", "mul", "mul", "add", "reshape", "transpose"]);
-    const reports = runPasses(graph, ["dce", "cse", "remove-noops", "dce"]);
+    const reports = runPasses(graph, ["dce", "cse", "remove-noops", "dce"], lintEach);
     expect(ops(graph)).toEqual(["mul", "add"]);
-    expect(reports.map((r) => r.changes.length)).toEqual([1, 1, 2, 0]);
+    expect(reports.map((r) => r.changes.map((c) => c.kind))).toEqual([["removed"], ["merged"], ["removed", "removed"], []]);
+    expect(reports[0]?.changes[0]).toEqual({ kind: "removed", nodes: ["exp"], into: null, message: "removed exp (exp): its result is never used" });
+    expect(reports[1]?.changes[0]).toEqual({ kind: "merged", nodes: ["mul_1"], into: "mul", message: "merged mul_1 into mul: same mul on the same inputs" });
+    expect(reports[2]?.changes.map((c) => c.message)).toEqual(["removed reshape: reshape to the same shape [2,3]", "removed transpose: transpose that keeps every dim in place"]);
     graph.dispose();
   });
 
@@ -176,8 +182,12 @@ describe("passes", () => {
     const m = new Manual();
     const x = T.randn(2, 4);
     const r = trace(m, [x], ["x"]);
-    runPasses(r.graph);
+    const reports = runPasses(r.graph, undefined, lintEach);
     expect(ops(r.graph)).toEqual(["linear"]);
+    const fused = reports.find((p) => p.pass === "fuse-matmul-bias")?.changes[0];
+    expect(fused).toMatchObject({ kind: "fused", nodes: ["matmul", "add"], into: "linear" });
+    const folded = reports.find((p) => p.pass === "fold-constants")?.changes[0];
+    expect(folded).toMatchObject({ kind: "folded", nodes: ["mul"], into: "mul_folded" });
     const plan = compilePlan(r.graph);
     const [out] = plan.run([x.raw]);
     expect(maxDiff(out as tf.Tensor, (r.eagerOutputs[0] as [string, T.Tensor])[1].raw)).toBeLessThan(1e-6);

@@ -35,7 +35,8 @@ export class PendingTensor extends Tensor {
     return this._raw;
   }
 
-  override get shape(): number[] {
+  /** @internal */
+  override get rawShape(): readonly number[] {
     return this.settled ? this._raw.shape : this.pendingShape;
   }
 

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type Kernel, type OpAttrs, getOp } from "../ops/record";
-import type { Graph, Node, Value } from "./ir";
+import type { Graph, Node } from "./ir";
+import { Interpreter } from "./interpreter";
 
 /** Where a step reads an input; `perm` when a computed value must be permuted for the kernel. */
 interface Read {
@@ -29,6 +30,65 @@ export interface CompiledPlan {
 
 const permKey = (perm: readonly number[] | undefined) => (perm ? perm.join(",") : "");
 
+/** What a value is at compile time: a slot computed at run time, or a held value placed per consumer. */
+type Operand = { slot: number } | { held: Node };
+
+/**
+ * Compiling is interpreting the graph once with slots for values: each call node becomes a step
+ * that reads and writes numbered slots. Parameters and constants are placed (in the layout each
+ * consumer's kernel wants, permuted once, here) only when something reads them.
+ */
+class PlanCompiler extends Interpreter<Operand> {
+  readonly steps: Step[] = [];
+  readonly constants: tf.Tensor[] = [];
+  readonly constantSlots: number[] = [];
+  private readonly placed = new Map<string, number>();
+  /** Inputs take slots 0..n-1, wherever their nodes sit in the graph. */
+  slots: number;
+
+  constructor(graph: Graph, readonly inputCount: number) {
+    super(graph);
+    this.slots = inputCount;
+  }
+
+  protected override placeholder(_node: Node, position: number): Operand {
+    return { slot: position };
+  }
+
+  protected getAttr(node: Node): Operand {
+    return { held: node };
+  }
+
+  /** The slot holding a held value in a given layout: a copy made once, shared by consumers that want the same. */
+  slotOf(operand: Operand, perm?: readonly number[]): number {
+    if ("slot" in operand) return operand.slot;
+    const node = operand.held;
+    const k = `${node.id}:${permKey(perm)}`;
+    const found = this.placed.get(k);
+    if (found !== undefined) return found;
+    if (!node.value) throw new Error(`graph value ${node.name} has no value`);
+    const value = perm ? tf.keep(tf.transpose(node.value, [...perm])) : tf.keep(tf.clone(node.value));
+    const slot = this.slots++;
+    this.placed.set(k, slot);
+    this.constants.push(value);
+    this.constantSlots.push(slot);
+    return slot;
+  }
+
+  protected callNode(node: Node, args: readonly (Operand | null)[]): Operand[] {
+    const def = getOp(node.op);
+    const inputs = args.map((a, i): Read | null => {
+      if (a === null) return null;
+      const perm = def.layouts?.[i];
+      // Held values are permuted once above; a computed one (rare: a weight made in forward) per run.
+      return "slot" in a ? { slot: a.slot, perm: perm ?? null } : { slot: this.slotOf(a, perm), perm: null };
+    });
+    const outputs = node.types.map(() => this.slots++);
+    this.steps.push({ node, kernel: def.kernel, attrs: node.attrs, inputs, outputs, frees: [] });
+    return outputs.map((slot) => ({ slot }));
+  }
+}
+
 /**
  * Compiles a graph into a flat list of kernel calls over numbered slots, on the same tfjs kernels
  * as eager mode: no tracing, no argument checks and no Tensor wrappers per call. Parameters and
@@ -36,52 +96,12 @@ const permKey = (perm: readonly number[] | undefined) => (perm ? perm.join(",") 
  * intermediate is freed after its last use.
  */
 export function compilePlan(graph: Graph): CompiledPlan {
-  const slotOf = new Map<string, number>();
-  const constants: tf.Tensor[] = [];
-  const constantSlots: number[] = [];
-  let slots = 0;
-  const key = (v: Value, perm?: readonly number[]) => `${v.node.id}:${v.index}:${permKey(perm)}`;
-
   const inputNodes = graph.inputNodes;
-  for (const n of inputNodes) slotOf.set(key({ node: n, index: 0 }), slots++);
-
-  /** A slot for a value, in a given layout for constants (permuted once, here). */
-  const slotFor = (v: Value, perm?: readonly number[]): number => {
-    const held = v.node.kind === "parameter" || v.node.kind === "constant";
-    const k = key(v, held ? perm : undefined);
-    const found = slotOf.get(k);
-    if (found !== undefined) return found;
-    if (!held || !v.node.value) throw new Error(`graph value ${v.node.name} is used before it is computed`);
-    const value = perm ? tf.keep(tf.transpose(v.node.value, [...perm])) : tf.keep(tf.clone(v.node.value));
-    const slot = slots++;
-    slotOf.set(k, slot);
-    constants.push(value);
-    constantSlots.push(slot);
-    return slot;
-  };
-
-  const steps: Step[] = [];
-  for (const node of graph.nodes) {
-    if (node.kind !== "call") continue;
-    const def = getOp(node.op);
-    const inputs = node.inputs.map((v, i): Read | null => {
-      if (v === null) return null;
-      const perm = def.layouts?.[i];
-      // Held values are permuted once above; a computed one (rare: a weight made in forward) per run.
-      const computed = v.node.kind !== "parameter" && v.node.kind !== "constant";
-      return perm && computed ? { slot: slotFor(v), perm } : { slot: slotFor(v, perm), perm: null };
-    });
-    const outputs = node.types.map((_, index) => {
-      const slot = slots++;
-      slotOf.set(key({ node, index }), slot);
-      return slot;
-    });
-    steps.push({ node, kernel: def.kernel, attrs: node.attrs, inputs, outputs, frees: [] });
-  }
-  const outputSlots = graph.outputNode.inputs.map((v) => {
-    if (!v) throw new Error("graph output is empty");
-    return slotFor(v);
-  });
+  const compiler = new PlanCompiler(graph, inputNodes.length);
+  const outputOperands = compiler.run(inputNodes.map((_, i) => ({ slot: i })));
+  const outputSlots = outputOperands.map((o) => compiler.slotOf(o));
+  const { steps, constants, constantSlots } = compiler;
+  const slots = compiler.slots;
 
   // Liveness: free each computed slot after the step that reads it last (never inputs, constants, outputs).
   const keep = new Set<number>([...inputNodes.map((_, i) => i), ...constantSlots, ...outputSlots]);

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as T from "../api";
 import { setBackend } from "../eager/backend";
+import { printGraph } from "./print";
 import { SegmentExecutor } from "./segments";
 
 const { nn } = T;
@@ -56,6 +57,29 @@ describe("SegmentExecutor", () => {
     expect(executor.stats.templates).toBe(3);
     expect(executor.stats.planRuns).toBeGreaterThanOrEqual(5);
     expect(executor.stats.replays).toBeGreaterThanOrEqual(1); // `a` recomputed on the path that needed it
+    executor.dispose();
+  });
+
+  it("records each segment as an IR graph that lints and prints like a traced one", () => {
+    T.manual_seed(3);
+    const m = new Gated();
+    m.eval();
+    const executor = new SegmentExecutor(m);
+    const tables: string[] = [];
+    executor.onLearn = (graph) => {
+      graph.lint();
+      tables.push(printGraph(graph));
+    };
+    tf.engine().startScope();
+    executor.run([T.ones(2, 8).mul(4)]);
+    tf.engine().endScope();
+    expect(tables).toHaveLength(2);
+    const calls = (table: string) => table.split("\n").filter((l) => l.startsWith("call")).map((l) => l.split(/\s+/)[2]);
+    // Segment 1 runs up to the read of mean(); segment 2 is what forward does with the answer.
+    expect(calls(tables[0] as string)).toEqual(["linear", "mul", "add", "mean"]);
+    expect(tables[0]).toMatch(/^parameter\s+param1\s/m); // fc.weight, guarded as the same tensor
+    expect(tables[0]).toMatch(/^input\s+ext0\s/m);
+    expect(calls(tables[1] as string).length).toBeGreaterThan(0);
     executor.dispose();
   });
 

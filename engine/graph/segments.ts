@@ -4,23 +4,11 @@ import type { Tensor } from "../api/tensor";
 import { type OpInput, type OpInterceptor, type OpObserver, setOpInterceptor, setOpObserver } from "../eager/dispatch";
 import { flattenOutputs } from "../eager/outputs";
 import type { OpAttrs, OpDef } from "../ops/record";
-import { Graph, type TensorType, type Value } from "./ir";
+import { Evaluator } from "./evaluate";
+import { Graph, type Node, type TensorType, type Value } from "./ir";
 import { runPasses } from "./passes";
 import { PendingTensor } from "./pending";
 import { type CompiledPlan, compilePlan } from "./plan";
-
-/** Where an op's input comes from: a tensor from outside the segment, or an earlier op of it. */
-type Ref = { ext: number } | { op: number; index: number } | null;
-
-interface RecordedOp {
-  def: OpDef;
-  attrs: OpAttrs;
-  inputs: Ref[];
-  types: TensorType[];
-  outputs: Tensor[];
-  module: string | null;
-  signature: string;
-}
 
 /** A compiled graph for one stretch of ops between graph breaks, with the guards that select it. */
 interface Template {
@@ -34,10 +22,24 @@ interface Template {
   plan: CompiledPlan;
 }
 
+/**
+ * The ops of one forward between two breaks, recorded straight into the IR: each tensor from
+ * outside the segment is an `input` node (a `parameter` node for the model's parameters), each op
+ * a `call` node. What the IR does not hold is kept beside it: the tensors, and each op's guard.
+ */
 interface Segment {
-  ops: RecordedOp[];
+  graph: Graph;
+  /** The call nodes in order: op k of the segment is calls[k]. */
+  calls: Node[];
+  /** Per op k, its guard signature and the tensors it produced (deferred or computed). */
+  signatures: string[];
+  outputs: Tensor[][];
+  /** Each call node's k. */
+  position: Map<Node, number>;
+  /** Tensors from outside the segment by slot, and the input or parameter node standing for each. */
   externals: Tensor[];
-  extSlot: Map<Tensor, number>;
+  extNode: Map<Tensor, Node>;
+  extSlot: Map<Node, number>;
   /** Templates whose ops so far equal this segment's. */
   candidates: Template[];
   /** Off every template's path: ops run eagerly from here to the segment's end. */
@@ -54,7 +56,7 @@ export interface SegmentStats {
   templates: number;
 }
 
-const typeKey = (t: Tensor) => `${t.dtype}[${t.shape.join(",")}]`;
+const typeKey = (t: Tensor) => `${t.dtype}[${t.rawShape.join(",")}]`;
 
 /**
  * Graph mode for models with graph breaks, the way torch.compile runs them: the forward's ops
@@ -74,6 +76,8 @@ export class SegmentExecutor {
    * a clock around every step, and hands the step times here; unset, plans run without clocks.
    */
   onPlanRun: ((steps: CompiledPlan["steps"], stepMs: number[]) => void) | null = null;
+  /** When set, sees each segment's graph as recorded, before the passes (tests lint and print it). */
+  onLearn: ((graph: Graph) => void) | null = null;
 
   constructor(private readonly model: Module) {
     this.params = new Set([...model.parameters(), ...model.buffers()]);
@@ -114,18 +118,20 @@ export class SegmentExecutor {
 
   /** Compiles a segment that ran eagerly into a template, keeping the values that left it. */
   private learn(segment: Segment, escaped: ReadonlySet<Tensor>): void {
-    const signatures = segment.ops.map((o) => o.signature);
+    const signatures = segment.signatures;
     const params = new Map<number, Tensor>();
     segment.externals.forEach((t, slot) => this.isParam(t) && params.set(slot, t));
     if (this.templates.some((t) => t.signatures.join("\n") === signatures.join("\n") && sameParams(t.params, params))) return;
     const liveOut: { op: number; index: number }[] = [];
-    segment.ops.forEach((o, op) => o.outputs.forEach((t, index) => escaped.has(t) && liveOut.push({ op, index })));
+    segment.outputs.forEach((outs, op) => outs.forEach((t, index) => escaped.has(t) && liveOut.push({ op, index })));
     if (liveOut.length === 0) return;
-    const graph = segmentGraph(segment, params, liveOut);
+    const types = segment.calls.map((n) => n.types.map((t) => ({ shape: [...t.shape], dtype: t.dtype })));
+    const graph = closeSegment(segment, liveOut);
+    this.onLearn?.(graph);
     runPasses(graph);
     const plan = compilePlan(graph);
     graph.dispose();
-    this.templates.push({ signatures, types: segment.ops.map((o) => o.types), params, liveOut, plan });
+    this.templates.push({ signatures: [...signatures], types, params, liveOut, plan });
     this.stats.templates = this.templates.length;
   }
 
@@ -136,23 +142,15 @@ export class SegmentExecutor {
 
 const sameParams = (a: ReadonlyMap<number, Tensor>, b: ReadonlyMap<number, Tensor>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
-/** The IR of one segment: externals become inputs (parameters keep their values), live values outputs. */
-function segmentGraph(segment: Segment, params: ReadonlyMap<number, Tensor>, liveOut: { op: number; index: number }[]): Graph {
-  const graph = new Graph();
-  const ext: Value[] = segment.externals.map((t, slot) => {
-    const types = [{ shape: [...t.shape], dtype: t.dtype }];
-    const node = params.has(slot)
-      ? graph.add({ kind: "parameter", op: "parameter", name: `param${slot}`, types, value: tf.keep(tf.clone(t.raw)) })
-      : graph.add({ kind: "input", op: "input", name: `ext${slot}`, types });
-    return { node, index: 0 };
-  });
-  const produced: Value[][] = [];
-  segment.ops.forEach((o) => {
-    const inputs = o.inputs.map((r) => (r === null ? null : "ext" in r ? (ext[r.ext] as Value) : (produced[r.op]?.[r.index] as Value)));
-    const node = graph.add({ kind: "call", op: o.def.name, name: o.def.name, inputs, attrs: o.attrs, types: o.types, module: o.module });
-    produced.push(o.types.map((_, index) => ({ node, index })));
-  });
-  const outs = liveOut.map((l) => produced[l.op]?.[l.index] as Value);
+/**
+ * Makes a recorded segment a graph a plan can run: its parameters get their values (taken now, as
+ * the template keeps them) and the values that leave it become the outputs. The recording is
+ * used up: the caller runs the passes on it.
+ */
+function closeSegment(segment: Segment, liveOut: { op: number; index: number }[]): Graph {
+  const { graph } = segment;
+  for (const [t, node] of segment.extNode) if (node.kind === "parameter") node.value = tf.keep(tf.clone(t.raw));
+  const outs: Value[] = liveOut.map((l) => ({ node: segment.calls[l.op] as Node, index: l.index }));
   graph.add({ kind: "output", op: "output", name: "output", inputs: outs, types: outs.map((v) => v.node.types[v.index] as TensorType) });
   return graph;
 }
@@ -171,51 +169,75 @@ class ForwardCall implements OpInterceptor, OpObserver {
   }
 
   private newSegment(): Segment {
-    return { ops: [], externals: [], extSlot: new Map(), candidates: [...this.executor.matching()], eager: false };
+    return {
+      graph: new Graph(),
+      calls: [],
+      signatures: [],
+      outputs: [],
+      position: new Map(),
+      externals: [],
+      extNode: new Map(),
+      extSlot: new Map(),
+      candidates: [...this.executor.matching()],
+      eager: false,
+    };
   }
 
   escape(t: Tensor): void {
     this.escaped.add(t);
   }
 
-  private ref(t: Tensor | null): Ref {
+  /** The value `t` is in the open segment: an op's output, or an input node for a tensor from outside. */
+  private valueOf(t: Tensor | null): Value | null {
     if (t === null) return null;
+    const segment = this.segment;
     const from = this.origin.get(t);
-    if (from && from.segment === this.segment) return { op: from.op, index: from.index };
+    if (from && from.segment === segment) return { node: segment.calls[from.op] as Node, index: from.index };
     if (from) this.escaped.add(t); // a value crossing into a later segment
-    let slot = this.segment.extSlot.get(t);
-    if (slot === undefined) {
-      slot = this.segment.externals.length;
-      this.segment.externals.push(t);
-      this.segment.extSlot.set(t, slot);
+    let node = segment.extNode.get(t);
+    if (!node) {
+      const slot = segment.externals.length;
+      const param = this.executor.isParam(t);
+      const types = [{ shape: [...t.shape], dtype: t.dtype }];
+      node = segment.graph.add(param ? { kind: "parameter", op: "parameter", name: `param${slot}`, types } : { kind: "input", op: "input", name: `ext${slot}`, types });
+      segment.externals.push(t);
+      segment.extNode.set(t, node);
+      segment.extSlot.set(node, slot);
     }
-    return { ext: slot };
+    return { node, index: 0 };
   }
 
-  private record(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs, types: TensorType[]): RecordedOp {
-    const refs = inputs.map((t) => this.ref(t));
-    const wiring = refs.map((r, i) => {
-      if (r === null) return "-";
-      if ("op" in r) return `o${r.op}.${r.index}`;
+  /** An op's inputs as IR values, and its guard: the op, its wiring, external types, its attrs. */
+  private wire(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): { values: (Value | null)[]; signature: string } {
+    const values = inputs.map((t) => this.valueOf(t));
+    const { position, extSlot } = this.segment;
+    const wiring = values.map((v, i) => {
+      if (v === null) return "-";
+      if (v.node.kind === "call") return `o${position.get(v.node) as number}.${v.index}`;
       const t = inputs[i] as Tensor;
-      return `e${r.ext}:${typeKey(t)}${this.executor.isParam(t) ? "p" : ""}`;
+      return `e${extSlot.get(v.node) as number}:${typeKey(t)}${v.node.kind === "parameter" ? "p" : ""}`;
     });
-    const signature = `${def.name}(${wiring.join(",")})${JSON.stringify(attrs)}`;
-    return { def, attrs, inputs: refs, types, outputs: [], module: this.modules[this.modules.length - 1] ?? null, signature };
+    return { values, signature: `${def.name}(${wiring.join(",")})${JSON.stringify(attrs)}` };
   }
 
-  private adopt(op: RecordedOp, outputs: Tensor[]): void {
-    op.outputs = outputs;
-    const index = this.segment.ops.length;
-    this.segment.ops.push(op);
-    outputs.forEach((t, i) => this.origin.set(t, { segment: this.segment, op: index, index: i }));
+  /** Adds the op to the segment's graph as a call node producing `outputs`. */
+  private adopt(def: OpDef, wired: { values: (Value | null)[]; signature: string }, attrs: OpAttrs, types: TensorType[], outputs: Tensor[]): void {
+    const segment = this.segment;
+    const module = this.modules[this.modules.length - 1] ?? null;
+    const node = segment.graph.add({ kind: "call", op: def.name, name: def.name, inputs: wired.values, attrs, types, module });
+    const index = segment.calls.length;
+    segment.calls.push(node);
+    segment.position.set(node, index);
+    segment.signatures.push(wired.signature);
+    segment.outputs.push(outputs);
+    outputs.forEach((t, i) => this.origin.set(t, { segment, op: index, index: i }));
   }
 
   intercept(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs): Tensor[] | null {
     if (this.segment.eager) return null;
-    const k = this.segment.ops.length;
-    const probe = this.record(def, inputs, attrs, []);
-    const candidates = this.segment.candidates.filter((t) => t.signatures[k] === probe.signature && paramsMatch(t, this.segment));
+    const k = this.segment.calls.length;
+    const wired = this.wire(def, inputs, attrs);
+    const candidates = this.segment.candidates.filter((t) => t.signatures[k] === wired.signature && paramsMatch(t, this.segment));
     if (candidates.length === 0) {
       // Off every compiled path: compute what was deferred, then run op by op to the next break.
       this.settleAll(this.segment);
@@ -228,14 +250,13 @@ class ForwardCall implements OpInterceptor, OpObserver {
     const types = template.types[k] as TensorType[];
     const segment = this.segment;
     const outputs = types.map((t) => new PendingTensor([...t.shape], t.dtype, () => this.materialize(segment)));
-    probe.types = types;
-    this.adopt(probe, outputs);
+    this.adopt(def, wired, attrs, types, outputs);
     return outputs;
   }
 
   after(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs, outputs: readonly Tensor[]): void {
-    const op = this.record(def, inputs, attrs, outputs.map((t) => ({ shape: [...t.shape], dtype: t.dtype })));
-    this.adopt(op, [...outputs]);
+    const types = outputs.map((t) => ({ shape: [...t.rawShape], dtype: t.dtype }));
+    this.adopt(def, this.wire(def, inputs, attrs), attrs, types, [...outputs]);
   }
 
   /** A value was read (item, toArray, a tensor used as a number): a graph break. */
@@ -258,7 +279,7 @@ class ForwardCall implements OpInterceptor, OpObserver {
   /** Closes the open segment: runs its template if one matches it whole, and starts the next. */
   endSegment(): void {
     const segment = this.segment;
-    if (segment.ops.length > 0) {
+    if (segment.calls.length > 0) {
       if (!segment.eager) this.runTemplate(segment);
       this.finished.push(segment);
       if (segment.eager) this.executor.stats.eagerSegments++;
@@ -272,7 +293,7 @@ class ForwardCall implements OpInterceptor, OpObserver {
   }
 
   private runTemplate(segment: Segment): void {
-    const template = segment.candidates.find((t) => t.signatures.length === segment.ops.length);
+    const template = segment.candidates.find((t) => t.signatures.length === segment.calls.length);
     if (!template) {
       // The segment ended early (a read the template did not have): compute it op by op.
       this.settleAll(segment);
@@ -288,7 +309,7 @@ class ForwardCall implements OpInterceptor, OpObserver {
       outs = profiled.outputs;
     } else outs = template.plan.run(inputs);
     template.liveOut.forEach((l, i) => {
-      const t = segment.ops[l.op]?.outputs[l.index];
+      const t = segment.outputs[l.op]?.[l.index];
       if (t instanceof PendingTensor && !t.isSettled) t.settle(outs[i] as tf.Tensor);
     });
     this.executor.stats.planRuns++;
@@ -296,27 +317,45 @@ class ForwardCall implements OpInterceptor, OpObserver {
 
   /** Computes every deferred value of a segment with the eager kernels. */
   private settleAll(segment: Segment): void {
-    if (segment.ops.every((o) => o.outputs.every((t) => !(t instanceof PendingTensor) || t.isSettled))) return;
+    if (segment.outputs.every((outs) => outs.every((t) => !(t instanceof PendingTensor) || t.isSettled))) return;
     this.replay(segment);
   }
 
+  /** Runs the segment's graph op by op on the eager kernels, settling the tensors it deferred. */
   private replay(segment: Segment): void {
     this.executor.stats.replays++;
-    const values: tf.Tensor[][] = [];
-    for (const op of segment.ops) {
-      const raws = op.inputs.map((r, i) => {
-        if (r === null) return null;
-        const raw = "ext" in r ? (segment.externals[r.ext] as Tensor).raw : (values[r.op]?.[r.index] as tf.Tensor);
-        const perm = op.def.layouts?.[i];
-        return perm ? tf.transpose(raw, [...perm]) : raw;
-      });
-      const out = op.def.kernel(raws, op.attrs);
-      const outs = Array.isArray(out) ? out : [out];
-      values.push(outs);
-      op.outputs.forEach((t, i) => {
-        if (t instanceof PendingTensor && !t.isSettled) t.settle(outs[i] as tf.Tensor);
-      });
-    }
+    new SegmentReplay(segment).run([]);
+  }
+}
+
+/**
+ * The eager interpreter over a segment being recorded: its inputs and parameters are the tensors
+ * they stand for (read when the walk reaches them, just before the first op that needs them; a
+ * read may run an earlier segment), and each op's results settle the tensors it deferred.
+ */
+class SegmentReplay extends Evaluator {
+  constructor(private readonly segment: Segment) {
+    super(segment.graph);
+  }
+
+  private external(node: Node): tf.Tensor {
+    return (this.segment.externals[this.segment.extSlot.get(node) as number] as Tensor).raw;
+  }
+
+  protected override placeholder(node: Node): tf.Tensor {
+    return this.external(node);
+  }
+
+  protected override getAttr(node: Node): tf.Tensor {
+    return this.external(node);
+  }
+
+  protected override callNode(node: Node, args: readonly (tf.Tensor | null)[]): tf.Tensor[] {
+    const outs = super.callNode(node, args);
+    this.segment.outputs[this.segment.position.get(node) as number]?.forEach((t, i) => {
+      if (t instanceof PendingTensor && !t.isSettled) t.settle(outs[i] as tf.Tensor);
+    });
+    return outs;
   }
 }
 

@@ -46,7 +46,7 @@ export function trace(model: Module, args: readonly Tensor[], inputNames: readon
   const locate = options.locate ?? (() => null);
 
   args.forEach((t, i) => {
-    const node = graph.add({ kind: "input", op: "input", name: inputNames[i] ?? `arg${i}`, types: [{ shape: [...t.shape], dtype: t.dtype }] });
+    const node = graph.add({ kind: "input", op: "input", name: inputNames[i] ?? `arg${i}`, types: [{ shape: [...t.rawShape], dtype: t.dtype }] });
     values.set(t, { node, index: 0 });
   });
 
@@ -59,7 +59,7 @@ export function trace(model: Module, args: readonly Tensor[], inputNames: readon
       kind: paramName ? "parameter" : "constant",
       op: paramName ? "parameter" : "constant",
       name: paramName ?? "const",
-      types: [{ shape: [...t.shape], dtype: t.dtype }],
+      types: [{ shape: [...t.rawShape], dtype: t.dtype }],
       value: tf.keep(tf.clone(t.raw)),
       location: paramName ? null : locate(),
     });
@@ -71,7 +71,7 @@ export function trace(model: Module, args: readonly Tensor[], inputNames: readon
   const describe = (t: Tensor): string => {
     const v = values.get(t);
     const producer = v ? (v.node.kind === "call" ? `${v.node.name} (${v.node.op}${v.node.module ? ` in ${v.node.module}` : ""})` : v.node.name) : "a constant";
-    return `Tensor(${formatType({ shape: [...t.shape], dtype: t.dtype })}, from ${producer}) [symbolic while tracing: a graph has no values until it runs]`;
+    return `Tensor(${formatType({ shape: [...t.rawShape], dtype: t.dtype })}, from ${producer}) [symbolic while tracing: a graph has no values until it runs]`;
   };
 
   const observer: OpObserver = {
@@ -82,7 +82,7 @@ export function trace(model: Module, args: readonly Tensor[], inputNames: readon
         name: def.name,
         inputs: inputs.map((t) => (t === null ? null : valueOf(t))),
         attrs: { ...attrs },
-        types: outputs.map((o) => ({ shape: [...o.shape], dtype: o.dtype })),
+        types: outputs.map((o) => ({ shape: [...o.rawShape], dtype: o.dtype })),
         module: moduleStack[moduleStack.length - 1] ?? null,
         location: locate(),
       });

@@ -153,6 +153,12 @@ describe("runModel: errors point at the user's line", () => {
     expect(e.location).toEqual({ file: path.join(models, "syntax_error.ts"), line: 7, column: 21 });
   });
 
+  it("says a model file that is not there does not exist", async () => {
+    const file = path.join(models, "missing.ts");
+    const e = failed(await runModel({ file, typecheck: false }));
+    expect(e).toMatchObject({ kind: "syntax", message: `model file ${file} does not exist`, location: null });
+  });
+
   it("refuses imports other than tandem and relative files", async () => {
     const e = failed(await runModel({ file: path.join(models, "bad_import.ts") }));
     expect(e.kind).toBe("syntax");

@@ -131,7 +131,7 @@ describe("artifacts over the contract", () => {
       [{ name: "data.csv", mediaType: "text/csv", dataBase64: Buffer.from([0xff, 0xfe, 0x00]).toString("base64") }, "refused"],
     ];
     for (const [params, code] of cases) expect([params, await codeOf(add(params))]).toEqual([params, code]);
-    // Outside the schema: the client refuses before sending.
+    // Outside the schema: the engine refuses the params as invalid, before any handler runs.
     expect(await codeOf(engine.tandem.call("artifactAdd", { run: run(0), name: "x.gif", mediaType: "image/gif" as "image/png", dataBase64: "" }))).toBe("invalid");
     expect(await codeOf(add({ dataBase64: "A".repeat(4 * Math.ceil(MAX_ARTIFACT_BYTES / 3) + 4) }))).toBe("invalid");
     expect(await everything()).toEqual(before);

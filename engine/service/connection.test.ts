@@ -3,8 +3,8 @@
  * client sends and receives is validated on both ends, and nothing malformed crashes either.
  */
 import { describe, expect, it } from "vitest";
-import { TandemError, createClient, errorCode } from "../../shared/client";
-import { CONTRACT_VERSION, type Params, type Result, ServerMessage } from "../../shared/contract";
+import { CallError, createClient, errorCode } from "../../shared/client";
+import { CONTRACT_VERSION, METHODS, type Params, type Result, ServerMessage } from "../../shared/contract";
 import type { RunOutcome } from "../../shared/run";
 import { type Transport, transportPair } from "../../shared/transport";
 import { serveConnection } from "./connection";
@@ -61,13 +61,45 @@ describe("contract over a transport", () => {
     expect((await tandem.hello()).contract).toBe(CONTRACT_VERSION);
   });
 
-  it("rejects bad params in the client before sending, and in the engine when sent anyway", async () => {
+  it("hands a call its own events through onEvent, and only its own", async () => {
+    const { tandem } = setup(stubHandlers());
+    const mine: string[] = [];
+    const other: string[] = [];
+    const [first] = await Promise.all([
+      tandem.run({ model: { file: "a.ts" }, seed: 1 }, { onEvent: (e) => mine.push(e.event === "log" ? e.data.text : e.event) }),
+      tandem.run({ model: { file: "b.ts" }, seed: 2 }, { onEvent: (e) => other.push(e.event === "log" ? e.data.text : e.event) }),
+    ]);
+    expect(first).toEqual(outcome);
+    expect(mine).toEqual(["progress", "mode eager seed 1"]);
+    expect(other).toEqual(["progress", "mode eager seed 2"]);
+  });
+
+  it("makes one function per contract method but cancel, each the generic call", async () => {
+    const { tandem } = setup(stubHandlers());
+    const methods = Object.keys(METHODS).filter((m) => m !== "cancel");
+    expect(methods.filter((m) => typeof (tandem as unknown as Record<string, unknown>)[m] !== "function")).toEqual([]);
+    expect(await tandem.hello()).toEqual(await tandem.call("hello", {}));
+  });
+
+  it("cancels a call when its signal aborts, before or after it was sent", async () => {
+    let aborted = false;
+    const { tandem } = setup(stubHandlers({ check: (_p, ctx) => new Promise((_r, reject) => ctx.signal.addEventListener("abort", () => ((aborted = true), reject(new Error("stopped"))))) }));
+    const controller = new AbortController();
+    const call = tandem.check({ model: { file: "m.ts" } }, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    expect(errorCode(await call.catch((e: unknown) => e))).toBe("cancelled");
+    expect(aborted).toBe(true);
+    expect(errorCode(await tandem.check({ model: { file: "m.ts" } }, { signal: controller.signal }).catch((e: unknown) => e))).toBe("cancelled");
+  });
+
+  it("rejects bad params once, in the engine, with the issues", async () => {
     const { tandem, clientEnd, logged } = setup(stubHandlers());
-    await expect(tandem.run({ model: { file: "" } })).rejects.toMatchObject({ code: "invalid" });
+    await expect(tandem.run({ model: { file: "" } })).rejects.toMatchObject({ code: "invalid", issues: [{ path: "model.file" }] });
     await expect(tandem.call("run", { model: { file: "m.ts" }, mode: "jit" } as never)).rejects.toThrow(/mode/);
     const reply = await raw(clientEnd, { v: 1, type: "request", id: "r1", method: "run", params: { model: { file: "m.ts" }, repeat: "many" } });
     expect(reply).toMatchObject({ type: "reply", id: "r1", ok: false, error: { code: "invalid" } });
-    expect(logged.some((l) => l.includes("refused a run call"))).toBe(true);
+    expect(logged.filter((l) => l.includes("refused a run call"))).toHaveLength(3);
   });
 
   it("answers malformed, foreign-version, unknown and duplicate messages with typed errors", async () => {
@@ -109,7 +141,7 @@ describe("contract over a transport", () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(await tandem.cancel(id)).toBe(true);
     const error = await call.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TandemError);
+    expect(error).toBeInstanceOf(CallError);
     expect(errorCode(error)).toBe("cancelled");
     expect(aborted).toBe(true);
     expect(await tandem.cancel("no-such-call")).toBe(false);
@@ -117,20 +149,19 @@ describe("contract over a transport", () => {
 
   it("rejects a reply that breaks the method's schema (the client validates what it receives)", async () => {
     const broken = stubHandlers({ backends: async () => [{ name: "tpu" }] as never });
-    const { tandem, logged } = setup(broken);
-    // The engine checks its own results too, so the client gets an internal error...
-    await expect(tandem.backends()).rejects.toMatchObject({ code: "internal" });
-    expect(logged.some((l) => l.includes("breaks the contract"))).toBe(true);
+    const { tandem, invalid } = setup(broken);
+    // The engine does not check its own results again: the client is where a reply is checked.
+    await expect(tandem.backends()).rejects.toMatchObject({ code: "invalid-reply" });
+    expect(invalid).toEqual(["the reply to backends breaks its schema"]);
 
-    // ...and a client facing an engine that does not check still refuses it.
     const [clientEnd, fakeEngine] = transportPair();
     fakeEngine.onMessage((m) => fakeEngine.send({ v: 1, type: "reply", id: (m as { id: string }).id, ok: true, result: [{ name: "tpu" }] }));
-    const invalid: string[] = [];
-    const client = createClient(clientEnd, { onInvalid: (p) => invalid.push(p) });
+    const refused: string[] = [];
+    const client = createClient(clientEnd, { onInvalid: (p) => refused.push(p) });
     await expect(client.backends()).rejects.toMatchObject({ code: "invalid-reply" });
     fakeEngine.send({ v: 1, type: "event", event: "log", job: "x", data: { level: "shout" } });
     await new Promise((r) => setTimeout(r, 10));
-    expect(invalid).toHaveLength(2);
+    expect(refused).toHaveLength(2);
   });
 
   it("fails calls in flight when the connection closes, and cancels them on the engine's side", async () => {

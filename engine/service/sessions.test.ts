@@ -49,6 +49,10 @@ describe("sessions over the contract", () => {
 
     expect((await tandem.sessionsList()).find((s) => s.name === "day 1")?.runCount).toBe(2);
     const opened = await tandem.sessionOpen({ session: "day 1" });
+    // Each reply says what the sidebar shows of its save: the session as it then was, and the run it added.
+    expect(second.saved?.info).toEqual((({ runs: _runs, ...info }) => info)(opened));
+    expect([...(first.saved?.runs ?? []), ...(second.saved?.runs ?? [])]).toEqual(opened.runs);
+    expect(first.saved?.info.runCount).toBe(1);
     expect(opened.runs.map((r) => [r.id, r.kind, r.status])).toEqual([
       [a.runId, "run", "ok"],
       [b.runId, "run", "ok"],
@@ -80,6 +84,43 @@ describe("sessions over the contract", () => {
     // Deleted, then imported again from the download: the runs come back as imported.
     const again = await tandem.sessionImport({ from: { path: bundleFile }, session: "restored" });
     expect(again).toMatchObject({ session: { name: "restored" }, imported: 2, skipped: 0, origin: "imported-from day1.tandem" });
+  });
+
+  it("carries NaN and infinities through the service, a saved session and a bundle", async () => {
+    const { tandem } = engine;
+    const model = readFileSync(path.join(import.meta.dirname, "../test/fixtures/models/non_finite.ts"), "utf8");
+    const run = (mode: "eager" | "graph:tfjs") =>
+      tandem.run({ model: { source: model, filename: path.join(dir, "non_finite.ts") }, mode, session: "non-finite", repeat: 0, typecheck: false, backend: "cpu" });
+    const eager = await run("eager");
+    const graph = await run("graph:tfjs");
+    if (!eager.ok) throw new Error(eager.error.message);
+    if (!graph.ok) throw new Error(graph.error.message);
+    const previews = (outputs: { name: string; preview: unknown[] }[]) => outputs.map((o) => [o.name, o.preview]);
+    expect(eager.result.outputs[0]).toMatchObject({ name: "output.log", sum: "NaN", hasNaN: true });
+    expect(eager.result.outputs[0]?.preview).toContain("NaN");
+    expect(eager.result.outputs[1]?.preview).toContain("-Infinity");
+    expect(previews(graph.result.outputs)).toEqual(previews(eager.result.outputs));
+    // NaN where eager has NaN is agreement, not a difference.
+    expect(graph.result.graph?.parity.map((p) => [p.output, p.mismatch, p.maxAbsDiff])).toEqual([
+      ["output.log", null, 0],
+      ["output.inf", null, 0],
+    ]);
+
+    const saved = await tandem.runGet({ run: (eager.saved as SavedRef).runId });
+    if (!saved.outcome.ok) throw new Error("saved as failed");
+    expect(saved.outcome.result.outputs).toEqual(eager.result.outputs);
+    const comparison = await tandem.runsCompare({ runs: [(eager.saved as SavedRef).runId, (graph.saved as SavedRef).runId] });
+    expect(comparison.parity[0]?.outputs[0]).toMatchObject({ name: "output.log", sum: "NaN", sumAbsDiff: "NaN" });
+
+    const exported = await tandem.sessionExport({ session: "non-finite" });
+    writeFileSync(path.join(dir, "non-finite.tandem"), downloaded(exported.download.id));
+    await tandem.sessionDelete({ session: "non-finite" }); // else the import skips runs it already has
+    const imported = await tandem.sessionImport({ from: { path: "non-finite.tandem" }, session: "non-finite again" });
+    expect(imported.imported).toBe(2);
+    const reopened = await tandem.sessionOpen({ session: "non-finite again" });
+    const back = await tandem.runGet({ run: reopened.runs[0]?.id ?? 0 });
+    if (!back.outcome.ok) throw new Error("imported as failed");
+    expect(back.outcome.result.outputs).toEqual(eager.result.outputs);
   });
 
   it("answers not-found, conflict and refused as contract errors", async () => {

@@ -1,3 +1,4 @@
+import type { SavedInto } from "../../shared/contract";
 import type { SavedRef } from "../../shared/sessions";
 import type { Store } from "../store/store";
 import { ServiceError } from "./call";
@@ -34,10 +35,10 @@ export class StoreAccess {
    * Saves a call's result into a session when one was named; a failure is reported beside the
    * result (`saveError`), never instead of it: the run happened either way.
    */
-  async saveInto(session: string | undefined, save: (store: Store) => Promise<SavedRef>): Promise<{ saved?: SavedRef; saveError?: string }> {
+  async saveInto(session: string | undefined, save: (store: Store) => Promise<SavedRef>): Promise<{ saved?: SavedInto; saveError?: string }> {
     if (session === undefined) return {};
     try {
-      return { saved: await this.use(save) };
+      return { saved: await this.use(async (store) => withSummaries(store, await save(store))) };
     } catch (error) {
       return { saveError: `not saved into session ${JSON.stringify(session)}: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -57,4 +58,13 @@ async function asServiceError(error: unknown): Promise<unknown> {
   if (error instanceof StoreError) return new ServiceError(error.code === "invalid" ? "refused" : error.code, error.message);
   if (error instanceof SchemaTooNewError) return new ServiceError("refused", error.message);
   return error;
+}
+
+/** A save's reference with the session as it now is and the summaries of the runs it added. */
+function withSummaries(store: Store, ref: SavedRef): SavedInto {
+  const runs = (ref.runIds ?? [ref.runId]).map((id) => {
+    const { sessionName: _name, outcome: _outcome, artifacts: _artifacts, ...summary } = store.requireRun(id);
+    return summary;
+  });
+  return { ...ref, info: store.requireSession(ref.sessionId), runs };
 }

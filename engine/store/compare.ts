@@ -1,4 +1,5 @@
 import { createTwoFilesPatch } from "diff";
+import { fromJsonFloat, toJsonFloat } from "../../shared/float";
 import type { Comparison, RunRecord, SourceSnapshot } from "../../shared/sessions";
 import { quantile, seededRandom } from "../bench/stats";
 
@@ -159,7 +160,7 @@ export function compareRuns(runs: readonly RunRecord[], options: CompareOptions)
         const b = outputs.find((o) => o.name === name);
         if (!a || !b) return { name, present: false, sameShape: null, identical: null, sum: b?.sum ?? null, sumAbsDiff: null };
         const sameShape = a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, k) => d === b.shape[k]);
-        return { name, present: true, sameShape, identical: a.sha256 === b.sha256, sum: b.sum, sumAbsDiff: Math.abs(b.sum - a.sum) };
+        return { name, present: true, sameShape, identical: a.sha256 === b.sha256, sum: b.sum, sumAbsDiff: toJsonFloat(Math.abs(fromJsonFloat(b.sum) - fromJsonFloat(a.sum))) };
       }),
     };
   });

@@ -203,11 +203,18 @@ export function asTensorSpec(v: Json | undefined): TensorData | null {
   const { shape, dtype, data } = t;
   if (!Array.isArray(shape) || !shape.every((d): d is number => typeof d === "number")) return null;
   if (dtype !== "float32" && dtype !== "int32" && dtype !== "bool") return null;
-  if (!Array.isArray(data) || !data.every((d): d is number | boolean => typeof d === "number" || typeof d === "boolean")) {
-    return null;
+  if (!Array.isArray(data)) return null;
+  const values: (number | boolean)[] = [];
+  for (const d of data) {
+    if (typeof d === "number" || typeof d === "boolean") values.push(d);
+    else if (typeof d === "string" && d in NON_FINITE) values.push(NON_FINITE[d] as number);
+    else return null;
   }
-  return { shape, dtype, data };
+  return { shape, dtype, data: values };
 }
+
+/** JSON has no NaN or Infinity: the generator writes them as these strings. */
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, "-Infinity": Number.NEGATIVE_INFINITY };
 
 function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -482,7 +489,7 @@ function compareTensor(a: TensorData | null, aRaw: Json, e: TensorData, tol: Tol
     return errs;
   }
 
-  const maxAbsE = ev.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  const maxAbsE = ev.reduce((m, x) => (Number.isFinite(x) ? Math.max(m, Math.abs(x)) : m), 0);
   const rtol = tol?.rtol ?? DEFAULT_RTOL;
   const atol = tol?.atol ?? DEFAULT_ATOL_SCALE * Math.max(1, maxAbsE);
   let bad = 0;
@@ -495,7 +502,9 @@ function compareTensor(a: TensorData | null, aRaw: Json, e: TensorData, tol: Tol
   for (let i = 0; i < ev.length; i++) {
     const x = av[i] ?? Number.NaN;
     const y = ev[i] ?? Number.NaN;
-    const diff = Number.isNaN(x) ? Number.POSITIVE_INFINITY : Math.abs(x - y);
+    // NaN where PyTorch has NaN, and the same infinity, match exactly.
+    if ((Number.isNaN(x) && Number.isNaN(y)) || (!Number.isFinite(y) && x === y)) continue;
+    const diff = Number.isNaN(x) || !Number.isFinite(y) ? Number.POSITIVE_INFINITY : Math.abs(x - y);
     const rel = diff === 0 ? 0 : y === 0 ? Number.POSITIVE_INFINITY : diff / Math.abs(y);
     const allowed = atol + rtol * Math.abs(y);
     const ratio = diff / allowed;

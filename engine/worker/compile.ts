@@ -1,6 +1,7 @@
 import { TraceMap } from "@jridgewell/trace-mapping";
 import * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { SourceLocation } from "../../shared/run";
@@ -54,6 +55,8 @@ function toLocation(loc: esbuild.Location | null, cwd: string): SourceLocation |
  */
 export async function compileModel(file: string, source?: string): Promise<CompiledModel> {
   const absolute = path.resolve(file);
+  // Said plainly: esbuild's "Could not resolve" reads like a broken import inside the model.
+  if (source === undefined && !existsSync(absolute)) throw new CompileError(`model file ${absolute} does not exist`, null, []);
   const dir = path.dirname(absolute);
   const cwd = process.cwd();
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;

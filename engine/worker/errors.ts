@@ -1,4 +1,5 @@
 import type { ErrorKind, ModelError, SourceLocation } from "../../shared/run";
+import { TensorTooLargeError } from "../api/allocation";
 import { OpError } from "../api/errors";
 import { BackendUnavailableError } from "../eager/backend";
 import { OnnxExportError } from "../graph/export/onnx-export";
@@ -22,19 +23,21 @@ function kindOf(error: unknown, inUserCode: boolean): ErrorKind {
   if (error instanceof OpError) return "shape";
   if (error instanceof OnnxExportError) return "unsupported";
   if (error instanceof BackendUnavailableError) return "backend";
-  if (error instanceof RangeError && /memory|allocation/i.test(error.message)) return "oom";
+  if (error instanceof TensorTooLargeError) return "oom";
+  // An array too large for V8 (a tensor an op was asked to make): the model asked for it.
+  if (error instanceof RangeError && /memory|allocation|invalid typed array length/i.test(error.message)) return "oom";
   return inUserCode ? "runtime" : "internal";
 }
 
 /** Structured, user-facing form of anything thrown while compiling or running a model. */
 export function toModelError(error: unknown): ModelError {
   const frames = userFrames(error);
-  const own = error instanceof CompileError || error instanceof ExportError || error instanceof OnnxExportError ? error.location : null;
+  const own = error instanceof CompileError || error instanceof ExportError || error instanceof OnnxExportError || error instanceof TensorTooLargeError ? error.location : null;
   const location = own ?? frames[0]?.location ?? null;
   const kind = kindOf(error, location !== null);
   const base = error instanceof Error ? error : new Error(String(error));
   const plain: ErrorKind[] = ["shape", "syntax", "export", "backend", "unsupported"];
-  const message = plain.includes(kind) ? base.message : `${base.name}: ${base.message}`;
+  const message = plain.includes(kind) || error instanceof TensorTooLargeError ? base.message : `${base.name}: ${base.message}`;
   const stack =
     error instanceof CompileError
       ? error.details

@@ -1,72 +1,34 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { GraphRunSummary, Parity } from "../../shared/graph";
-import type { OutputSummary } from "../../shared/run";
-import { Tensor } from "../api";
-import type { Graph } from "../graph/ir";
-import { runPasses } from "../graph/passes";
-import { compilePlan } from "../graph/plan";
+import type { GraphRunSummary } from "../../shared/graph";
+import { defaultGenerator } from "../api/random";
+import { passReportJSON, runPasses } from "../graph/passes";
 import { graphToJSON, printGraph } from "../graph/print";
 import { type TraceResult, trace } from "../graph/tracer";
-import { runSplit } from "./split-run";
 import type { Execution, ExecutionContext } from "./execution";
-import { exportAndCheck, runOnnx } from "./onnx-run";
+import { type GraphRunner, driveRunner } from "./graph-runner";
+import { exportAndCheck, ortRunner } from "./onnx-run";
+import { planRunner } from "./plan-run";
+import { splitRunner } from "./split-run";
 import { currentUserFrame } from "./stack";
-import { parity } from "./parity";
-import { summarize } from "./summarize";
 
-
-/** What a graph runner hands back: outputs of the cold run, their parity, and the warm times. */
-export interface RunnerResult {
-  outputs: OutputSummary[];
-  parity: Parity[];
-  firstForwardMs: number;
-  warmMs: number[];
-  extra?: Partial<GraphRunSummary>;
-}
-
-/** The compiled tfjs plan: same kernels as eager, no tracing or checks per call. */
-function runPlan(graph: Graph, ctx: ExecutionContext, traced: TraceResult): RunnerResult & { compileMs: number } {
-  const compileStart = performance.now();
-  const plan = compilePlan(graph);
-  const compileMs = performance.now() - compileStart;
-  const raws = ctx.args.map((a) => a.raw);
-  const names = graph.outputNode.outputNames ?? [];
-  try {
-    const firstStart = performance.now();
-    const first = plan.run(raws);
-    const firstForwardMs = performance.now() - firstStart;
-    const name = (i: number) => names[i] ?? `output[${i}]`;
-    const outputs = first.map((t, i) => summarize(name(i), new Tensor(t), ctx.request.previewValues));
-    const parities = first.map((t, i) => parity(name(i), t, (traced.eagerOutputs[i] as [string, Tensor])[1].raw));
-    first.forEach((t) => t.dispose());
-    const warmMs: number[] = [];
-    for (let i = 0; i < ctx.request.repeat; i++) {
-      const start = performance.now();
-      const outs = plan.run(raws);
-      warmMs.push(performance.now() - start);
-      outs.forEach((t) => t.dispose());
-    }
-    return { outputs, parity: parities, firstForwardMs, warmMs, compileMs };
-  } finally {
-    plan.dispose();
-  }
-}
+/** The runners of whole graphs, by the summary's runner name; a model with breaks runs split instead. */
+const RUNNERS = { tfjs: planRunner, ort: ortRunner } as const satisfies Record<GraphRunSummary["runner"], (traced: TraceResult, ctx: ExecutionContext) => GraphRunner>;
 
 /**
  * Graph mode: trace forward once (that run is also the eager reference for parity), run the passes,
- * then run the graph as a compiled tfjs plan or, exported to ONNX, in onnxruntime. A model with
- * graph breaks runs eagerly instead, and says so: its traced graph holds only the path its values
- * took this once.
+ * then run the graph through its runner: a compiled tfjs plan or, exported to ONNX, onnxruntime.
+ * A model with graph breaks runs split into compiled segments with eager glue instead, and says
+ * so: its traced graph holds only the path its values took this once.
  */
 export async function runGraph(ctx: ExecutionContext): Promise<Execution> {
   const { model, args, inputNames, request } = ctx;
-  const runner = request.mode === "graph:ort" ? "ort" : "tfjs";
+  const kind: keyof typeof RUNNERS = request.mode === "graph:ort" ? "ort" : "tfjs";
   tf.engine().startScope();
+  const rng = defaultGenerator().snapshot();
   const traceStart = performance.now();
   const traced = trace(model, args, inputNames, { locate: () => currentUserFrame()?.location ?? null });
   const traceMs = performance.now() - traceStart;
   const base = {
-    runner,
     breaks: traced.breaks,
     graphCount: traced.breaks.length + 1,
     opsPerGraph: traced.opsPerGraph,
@@ -74,29 +36,33 @@ export async function runGraph(ctx: ExecutionContext): Promise<Execution> {
     ...(request.explain ? { irTraced: printGraph(traced.graph), irTracedGraph: graphToJSON(traced.graph) } : {}),
   } as const;
   try {
-    if (traced.breaks.length > 0) {
+    const split = traced.breaks.length > 0;
+    if (split && request.export) {
       const n = traced.breaks.length;
-      if (request.export) {
-        throw new Error(`cannot export: the model has ${n} graph break${n > 1 ? "s" : ""}, and one ONNX graph would only hold the path this input took; see the breaks below`);
-      }
-      return runSplit(ctx, traced, { ...base, runner: "tfjs" }, traceMs);
+      throw new Error(`cannot export: the model has ${n} graph break${n > 1 ? "s" : ""}, and one ONNX graph would only hold the path this input took; see the breaks below`);
     }
+    // A model with breaks has no single graph to optimize: its segments run the passes as they compile.
     const passesStart = performance.now();
     const irAfter: string[] = [];
-    const reports = runPasses(traced.graph, request.passes, (_, g) => request.explain && irAfter.push(printGraph(g)));
-    const passes = reports.map((r, i) => ({ ...r, ...(request.explain ? { irAfter: irAfter[i] } : {}) }));
-    const passesMs = performance.now() - passesStart;
+    const reports = split ? [] : runPasses(traced.graph, request.passes, (_, g) => request.explain && irAfter.push(printGraph(g)));
+    const passes = reports.map((r, i) => ({ ...passReportJSON(r), ...(request.explain ? { irAfter: irAfter[i] } : {}) }));
+    const passesMs = split ? 0 : performance.now() - passesStart;
 
     const exported = request.export ? await exportAndCheck(traced, ctx) : undefined;
-    const ran = runner === "ort" ? await runOnnx(traced, ctx) : runPlan(traced.graph, ctx, traced);
+    const runner = split ? splitRunner(traced, ctx) : RUNNERS[kind](traced, ctx);
+    // The graph's first run starts from the random stream where the trace started, so random ops
+    // draw what eager drew and parity compares like with like (onnxruntime has its own generator).
+    defaultGenerator().restore(rng);
+    const ran = await driveRunner(runner, ctx);
     const summary: GraphRunSummary = {
       ...base,
+      runner: split ? "tfjs" : kind,
       fallback: null,
-      callsOptimized: traced.graph.callCount(),
+      callsOptimized: split ? base.callsTraced : traced.graph.callCount(),
       passes,
-      ...(request.explain ? { ir: graphToJSON(traced.graph) } : {}),
+      ...(request.explain && !split ? { ir: graphToJSON(traced.graph) } : {}),
       parity: ran.parity,
-      timings: { traceMs, passesMs, compileMs: "compileMs" in ran ? ran.compileMs : 0 },
+      timings: { traceMs, passesMs, compileMs: ran.compileMs },
       ...(exported ? { export: exported } : {}),
       ...ran.extra,
     };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Tensor, tensor } from "../api";
+import { checkAllocation } from "../api/allocation";
 import { toDType } from "../api/dtype";
 import { Generator } from "../api/random";
 
@@ -42,6 +43,7 @@ export function makeInputs(specs: InputSpecs, seed: number): NamedInput[] {
     const { shape, dtype, high, low } = Array.isArray(spec) ? { shape: spec, dtype: "float32", high: undefined, low: 0 } : spec;
     const count = shape.reduce((a, b) => a * b, 1);
     const kind = toDType(dtype);
+    checkAllocation(`input "${name}"`, shape, kind); // callers that scale the shapes (bench) get here unchecked
     if (kind === "int32") {
       if (high === undefined) throw new RangeError(`integer input "${name}" needs \`high\` (exclusive upper bound, e.g. the vocabulary size)`);
       if (high <= low) throw new RangeError(`integer input "${name}": high (${high}) must be greater than low (${low})`);

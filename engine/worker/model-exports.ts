@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { SourceLocation } from "../../shared/run";
 import { nn } from "../api";
+import { TensorTooLargeError, checkAllocation } from "../api/allocation";
+import { toDType } from "../api/dtype";
 import { ExportError } from "./errors";
 import type { ModelExports } from "./evaluate";
 import { InputSpecs, describeInputsProblem } from "./inputs";
@@ -32,8 +34,19 @@ export function parseInputs(exports: ModelExports, file: string, source?: string
   if (exports.inputs === undefined) {
     throw new ExportError("the model file has no `inputs` export: add e.g. `export const inputs = { x: [8, 784] }`", { file, line: 1, column: 1 });
   }
+  const declaration = /export\s+(const|let|var)\s+inputs\b/;
   const parsed = InputSpecs.safeParse(exports.inputs);
-  if (!parsed.success) throw new ExportError(describeInputsProblem(parsed.error), locate(file, /export\s+(const|let|var)\s+inputs\b/, source));
+  if (!parsed.success) throw new ExportError(describeInputsProblem(parsed.error), locate(file, declaration, source));
+  try {
+    for (const [name, spec] of Object.entries(parsed.data)) {
+      const { shape, dtype } = Array.isArray(spec) ? { shape: spec, dtype: "float32" } : spec;
+      checkAllocation(`input "${name}"`, shape, toDType(dtype));
+    }
+  } catch (error) {
+    // The inputs are made by Tandem, not at a line of the model: point at their declaration.
+    if (error instanceof TensorTooLargeError) throw new TensorTooLargeError(error.what, error.shape, error.dtype, error.bytes, error.limitBytes, locate(file, declaration, source));
+    throw error;
+  }
   return parsed.data;
 }
 

@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs-core";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -9,11 +8,11 @@ import { type ExportResult, exportOnnx } from "../graph/export/onnx-export";
 import type { TraceResult } from "../graph/tracer";
 import type { FeedTensor, HostTensor } from "../onnx/host-tensor";
 import { checkModelWithPython, pythonOnnxUnavailableReason } from "../onnx/python-checker";
-import { createSession, detectExecutionProviders } from "../onnx/runtime";
+import { type OnnxSession, createSession, detectExecutionProviders } from "../onnx/runtime";
 import type { ExecutionContext } from "./execution";
-import type { RunnerResult } from "./graph-run";
+import type { GraphRunner } from "./graph-runner";
 import { provenance } from "./provenance";
-import { DEFAULT_TOLERANCE, parity, QUANTIZED_TOLERANCE, withinTolerance } from "./parity";
+import { DEFAULT_TOLERANCE, parityOfValues, QUANTIZED_TOLERANCE, withinTolerance } from "./parity";
 import { summarizeValues } from "./summarize";
 
 function exportGraph(traced: TraceResult, ctx: ExecutionContext, opset = 17, dynamicBatch = false, quantize: Quantize = "none"): ExportResult {
@@ -33,17 +32,15 @@ function feedsFor(ex: ExportResult, args: readonly Tensor[]): Record<string, Fee
       const t = args[i] as Tensor;
       const data = t.raw.dataSync();
       const feed: FeedTensor =
-        t.dtype === "int32" ? { dtype: "int32", shape: t.shape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.shape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.shape, data: data as Float32Array };
+        t.dtype === "int32" ? { dtype: "int32", shape: t.rawShape, data: data as Int32Array } : t.dtype === "bool" ? { dtype: "bool", shape: t.rawShape, data: Uint8Array.from(data) } : { dtype: "float32", shape: t.rawShape, data: data as Float32Array };
       return [name, feed];
     }),
   );
 }
 
 function hostParity(name: string, got: HostTensor, expected: Tensor): Parity {
-  return tf.tidy(() => {
-    const values = got.dtype === "int64" ? Float32Array.from(got.data, Number) : got.data;
-    return parity(name, tf.tensor(values as Float32Array, [...got.shape], got.dtype === "float32" ? "float32" : "int32"), expected.raw);
-  });
+  const values = got.dtype === "int64" ? Float64Array.from(got.data, Number) : got.data;
+  return parityOfValues(name, got.shape, values as ArrayLike<number>, expected.raw.dataSync());
 }
 
 async function paritiesInOrt(ex: ExportResult, traced: TraceResult, args: readonly Tensor[]): Promise<Parity[]> {
@@ -93,50 +90,62 @@ export async function exportAndCheck(traced: TraceResult, ctx: ExecutionContext)
   };
 }
 
-/** graph:ort: the optimized graph exported in memory and run by onnxruntime. */
-export async function runOnnx(traced: TraceResult, ctx: ExecutionContext): Promise<RunnerResult & { compileMs: number }> {
+/** graph:ort: the optimized graph exported in memory and run by onnxruntime; the export is the compile time. */
+export function ortRunner(traced: TraceResult, ctx: ExecutionContext): GraphRunner {
   const settings = ctx.request.ort;
-  const compileStart = performance.now();
-  const ex = exportGraph(traced, ctx);
-  const exportMs = performance.now() - compileStart;
-  // The first provider that can run here, GPU ones first (CUDA where present, else the CPU).
-  const providers = await detectExecutionProviders();
-  const provider = providers.find((p) => p.available && p.name !== "cpu")?.name ?? "cpu";
-  const session = await createSession(ex.bytes, {
-    executionProviders: [provider],
-    graphOptimizationLevel: settings.optimizationLevel,
-    intraOpNumThreads: settings.intraOpThreads,
-    interOpNumThreads: settings.interOpThreads,
-  });
-  try {
-    const feeds = feedsFor(ex, ctx.args);
-    const firstStart = performance.now();
-    const first = await session.run(feeds);
-    const firstForwardMs = performance.now() - firstStart;
-    const outputs = ex.outputs.map((o) => {
-      const t = first[o.onnx] as HostTensor;
-      const values = t.dtype === "int64" ? Int32Array.from(t.data, Number) : t.data;
-      return summarizeValues(o.tandem, t.shape, t.dtype === "float32" ? "float32" : t.dtype === "bool" ? "bool" : "int32", values, ctx.request.previewValues);
-    });
-    const parity = ex.outputs.map((o, i) => hostParity(o.tandem, first[o.onnx] as HostTensor, (traced.eagerOutputs[i] as [string, Tensor])[1]));
-    const warmMs: number[] = [];
-    for (let i = 0; i < ctx.request.repeat; i++) {
-      const start = performance.now();
-      await session.run(feeds);
-      warmMs.push(performance.now() - start);
-    }
-    const ort = {
-      executionProvider: provider,
-      version: onnxruntimeVersion(),
-      optimizationLevel: settings.optimizationLevel,
-      intraOpThreads: settings.intraOpThreads,
-      interOpThreads: settings.interOpThreads,
-      sessionMs: session.timings.createMs,
-    };
-    return { outputs, parity, firstForwardMs, warmMs, compileMs: exportMs, extra: { ort } };
-  } finally {
-    await session.release();
-  }
+  let opened: { ex: ExportResult; session: OnnxSession; feeds: Record<string, FeedTensor>; provider: string } | null = null;
+  const ready = () => {
+    if (!opened) throw new Error("the onnxruntime runner was not prepared");
+    return opened;
+  };
+  return {
+    async prepare() {
+      const compileStart = performance.now();
+      const ex = exportGraph(traced, ctx);
+      const compileMs = performance.now() - compileStart;
+      // The first provider that can run here, GPU ones first (CUDA where present, else the CPU).
+      const providers = await detectExecutionProviders();
+      const provider = providers.find((p) => p.available && p.name !== "cpu")?.name ?? "cpu";
+      const session = await createSession(ex.bytes, {
+        executionProviders: [provider],
+        graphOptimizationLevel: settings.optimizationLevel,
+        intraOpNumThreads: settings.intraOpThreads,
+        interOpNumThreads: settings.interOpThreads,
+      });
+      opened = { ex, session, feeds: feedsFor(ex, ctx.args), provider };
+      return { compileMs };
+    },
+    async run() {
+      const { ex, session, feeds } = ready();
+      const out = await session.run(feeds);
+      return {
+        check: () => ({
+          outputs: ex.outputs.map((o) => {
+            const t = out[o.onnx] as HostTensor;
+            const values = t.dtype === "int64" ? Int32Array.from(t.data, Number) : t.data;
+            return summarizeValues(o.tandem, t.shape, t.dtype === "float32" ? "float32" : t.dtype === "bool" ? "bool" : "int32", values, ctx.request.previewValues);
+          }),
+          parity: ex.outputs.map((o, i) => hostParity(o.tandem, out[o.onnx] as HostTensor, (traced.eagerOutputs[i] as [string, Tensor])[1])),
+        }),
+        release: () => {}, // host arrays: the garbage collector frees them
+      };
+    },
+    summary() {
+      const { session, provider } = ready();
+      const ort = {
+        executionProvider: provider,
+        version: onnxruntimeVersion(),
+        optimizationLevel: settings.optimizationLevel,
+        intraOpThreads: settings.intraOpThreads,
+        interOpThreads: settings.interOpThreads,
+        sessionMs: session.timings.createMs,
+      };
+      return { ort };
+    },
+    async dispose() {
+      await opened?.session.release();
+    },
+  };
 }
 
 function onnxruntimeVersion(): string | null {

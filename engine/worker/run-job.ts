@@ -73,7 +73,7 @@ export async function runJob(request: RunRequest, logs: (entry: LogEntry) => voi
         parameters: params.reduce((n, p) => n + p.numel(), 0),
         parameterBytes: params.reduce((n, p) => n + p.numel() * (p.dtype === "bool" ? 1 : 4), 0),
       },
-      inputs: inputs.map((i) => ({ name: i.name, shape: [...i.value.shape], dtype: i.value.dtype })),
+      inputs: inputs.map((i) => ({ name: i.name, shape: [...i.value.rawShape], dtype: i.value.dtype })),
       outputs: run.outputs,
       timings: {
         compileMs,

@@ -2,6 +2,8 @@ import { createPinia } from "pinia";
 import { createApp } from "vue";
 import App from "./App.vue";
 import { connect } from "./connection";
+import { useEditor } from "./stores/editor";
+import { useEngine } from "./stores/engine";
 import { useWorkbench } from "./stores/workbench";
 import "./style.css";
 
@@ -9,17 +11,19 @@ const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia);
 
-const store = useWorkbench(pinia);
+const workbench = useWorkbench(pinia);
+const engine = useEngine(pinia);
+const editor = useEditor(pinia);
 try {
   const connection = connect();
-  connection.onLost(() => store.connectionLost());
-  store.attach(connection.client);
+  connection.onLost(() => workbench.connectionLost());
+  workbench.attach(connection.client);
 } catch (error) {
-  store.connection = "failed";
-  store.connectionError = error instanceof Error ? error.message : String(error);
+  engine.connection = "failed";
+  engine.connectionError = error instanceof Error ? error.message : String(error);
 }
-const first = store.examples.find((e) => e.id === "resnet_cnn") ?? store.examples[0];
-if (first) store.loadExample(first);
-else store.newModel();
+const first = editor.examples.find((e) => e.id === "resnet_cnn") ?? editor.examples[0];
+if (first) editor.loadExample(first);
+else editor.newModel();
 
 app.mount("#app");

@@ -71,6 +71,20 @@ describe("the graph view's IR model", () => {
     expect(after.find((n) => n.name === "conv2d")).toMatchObject({ status: "fused", note: "absorbed batch_norm, relu" });
   });
 
+  it("reads the reports' structured effects when they carry them, over their lines", () => {
+    const passes = [
+      { pass: "fuse-matmul-bias", nodesBefore: 6, nodesAfter: 5, changes: ["fused matmul (matmul) and add (add) into linear (linear with bias)"], effects: [{ kind: "fused" as const, nodes: ["matmul", "add"], into: "linear" }] },
+      { pass: "fold-constants", nodesBefore: 5, nodesAfter: 5, changes: ["folded mul (mul) into a constant: all its inputs are known before the graph runs"], effects: [{ kind: "folded" as const, nodes: ["mul"], into: "mul_folded" }] },
+      { pass: "dce", nodesBefore: 5, nodesAfter: 4, changes: ["removed exp (exp): its result is never used"], effects: [{ kind: "removed" as const, nodes: ["exp"], into: null }] },
+    ];
+    const effects = passEffects(passes);
+    // The lines alone would name only the matmul, and "a" as what mul was folded into.
+    expect(effects.get("add")).toEqual({ how: "fused", into: "linear", pass: "fuse-matmul-bias" });
+    expect(effects.get("matmul")).toEqual({ how: "fused", into: "linear", pass: "fuse-matmul-bias" });
+    expect(effects.get("mul")).toEqual({ how: "folded", into: "mul_folded", pass: "fold-constants" });
+    expect(effects.get("exp")).toEqual({ how: "removed", into: null, pass: "dce" });
+  });
+
   it("groups by the outer module and lays groups out as boxes, or as one node when collapsed", () => {
     const nodes = fromJson(AFTER);
     const conv = nodes.find((n) => n.name === "conv2d");

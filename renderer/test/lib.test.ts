@@ -44,6 +44,12 @@ describe("formatting", () => {
     expect(parityLevel(1e-4, 0.2)).toBe("loose");
     expect(parityLevel(0.5, 0.2)).toBe("off");
   });
+
+  it("shows the non-finite values outputs carry, spelled out as the contract sends them", () => {
+    expect([value("NaN"), value("Infinity"), value("-Infinity")]).toEqual(["NaN", "inf", "-inf"]);
+    // A graph output whose NaNs differ from eager's is off, however close the rest is.
+    expect(parityLevel(0, 1, true)).toBe("off");
+  });
 });
 
 describe("chart data", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { SavedOutcome } from "../../shared/sessions";
+import type { RunSummary, SavedOutcome, SessionInfo } from "../../shared/sessions";
 import { boxStats, jitter, latencyBoxOption, memoryOption, quantile, ratioText, sampleRows, seriesColor } from "../src/lib/compare";
-import { columnFor, defaultSessionName, importedFrom, runLabel, sessionMatches, toRunOutcome, uniqueName, whenText } from "../src/lib/sessions";
+import { columnFor, defaultSessionName, importedFrom, runLabel, sessionMatches, toRunOutcome, uniqueName, whenText, withRuns, withSession } from "../src/lib/sessions";
 
 describe("sessions sidebar helpers", () => {
   it("name the default session after the local date", () => {
@@ -18,6 +18,20 @@ describe("sessions sidebar helpers", () => {
     expect(importedFrom("imported-from")).toBe("a bundle");
     expect(importedFrom("local")).toBeNull();
     expect(importedFrom(null)).toBeNull();
+  });
+
+  it("take in a save's session and runs without asking the engine again", () => {
+    const info = (id: number, updatedAt: string, runCount: number): SessionInfo => ({ id, name: `s${id}`, notes: "", createdAt: "2025-01-01T00:00:00Z", updatedAt, runCount, lastRunAt: updatedAt });
+    const run = (id: number) => ({ id, modelFile: "m.ts" }) as RunSummary;
+    const list = [info(1, "2025-01-02T00:00:00Z", 3), info(2, "2025-01-01T00:00:00Z", 1)];
+    expect(withSession(list, info(2, "2025-01-03T00:00:00Z", 2)).map((s) => [s.id, s.runCount])).toEqual([[2, 2], [1, 3]]);
+    expect(withSession(list, info(3, "2025-01-04T00:00:00Z", 1)).map((s) => s.id)).toEqual([3, 1, 2]);
+    // A late reply does not bring back an older count.
+    expect(withSession(list, info(1, "2025-01-01T12:00:00Z", 2))).toEqual(list);
+    const detail = { ...info(1, "2025-01-02T00:00:00Z", 2), runs: [run(1), run(2)] };
+    const both = withRuns(withRuns(detail, info(1, "2025-01-02T00:00:02Z", 4), [run(4)]), info(1, "2025-01-02T00:00:01Z", 3), [run(3)]);
+    expect(both.runs.map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    expect(both.runCount).toBe(4);
   });
 
   it("search names, notes and model files, every word", () => {

@@ -52,8 +52,8 @@ def enc_tensor(t):
         dtype, data = "int32", [int(v) for v in vals]
     elif t.dtype in (torch.float32, torch.float64):
         vals = t.to(torch.float32).flatten().numpy()
-        assert np.all(np.isfinite(vals)), "non-finite value in fixture tensor"
-        dtype, data = "float32", [_f32(v) for v in vals]
+        # JSON has no NaN or Infinity: engine/test/golden-harness.ts reads these strings back.
+        dtype, data = "float32", [_f32(v) if np.isfinite(v) else ("NaN" if np.isnan(v) else ("Infinity" if v > 0 else "-Infinity")) for v in vals]
     else:
         raise TypeError(f"unsupported dtype {t.dtype}")
     return {"tensor": {"shape": list(t.shape), "dtype": dtype, "data": data}}
@@ -188,7 +188,8 @@ def build_module(ctor, args, kwargs):
     assert ctor.startswith("nn.")
     cls = getattr(nn, ctor[3:])
     targs = [build_module(a.ctor, a.args, a.kwargs) if isinstance(a, ModSpec) else a for a in args]
-    return cls(*targs, **kwargs)
+    tkwargs = {k: build_module(v.ctor, v.args, v.kwargs) if isinstance(v, ModSpec) else v for k, v in kwargs.items()}
+    return cls(*targs, **tkwargs)
 
 
 def module(name, ctor, args, kwargs, mk_inputs, init=None, forward_kwargs=None, tol=None, group="modules"):

@@ -56,19 +56,19 @@ function causalMask(l: number, s: number): tf.Tensor {
 /** F.scaled_dot_product_attention with PyTorch 2.x semantics (inference: dropout_p is ignored). */
 export function scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): Tensor {
   const { attn_mask = null, is_causal = false } = options;
-  const shapes = [q.shape, k.shape, v.shape];
+  const shapes = [q.rawShape, k.rawShape, v.rawShape];
   if (q.dim() < 2 || k.dim() !== q.dim() || v.dim() !== q.dim()) {
     throw new OpError("scaled_dot_product_attention", shapes, "query, key and value must have the same rank, at least 2");
   }
-  const e = q.shape[q.dim() - 1] as number;
-  const s = k.shape[k.dim() - 2] as number;
-  if (k.shape[k.dim() - 1] !== e) throw new OpError("scaled_dot_product_attention", shapes, `query and key must share the last dim (${e} vs ${k.shape[k.dim() - 1]})`);
-  if (v.shape[v.dim() - 2] !== s) throw new OpError("scaled_dot_product_attention", shapes, `key and value must have the same sequence length (${s} vs ${v.shape[v.dim() - 2]})`);
-  if (!q.shape.slice(0, -2).every((d, i) => d === k.shape[i] && d === v.shape[i])) {
+  const e = q.rawShape[q.dim() - 1] as number;
+  const s = k.rawShape[k.dim() - 2] as number;
+  if (k.rawShape[k.dim() - 1] !== e) throw new OpError("scaled_dot_product_attention", shapes, `query and key must share the last dim (${e} vs ${k.rawShape[k.dim() - 1]})`);
+  if (v.rawShape[v.dim() - 2] !== s) throw new OpError("scaled_dot_product_attention", shapes, `key and value must have the same sequence length (${s} vs ${v.rawShape[v.dim() - 2]})`);
+  if (!q.rawShape.slice(0, -2).every((d, i) => d === k.rawShape[i] && d === v.rawShape[i])) {
     throw new OpError("scaled_dot_product_attention", shapes, "query, key and value must have the same batch dims");
   }
   if (attn_mask && is_causal) throw new OpError("scaled_dot_product_attention", shapes, "pass either attn_mask or is_causal, not both");
-  if (attn_mask) broadcastShapes("scaled_dot_product_attention", attn_mask.shape, [...q.shape.slice(0, -1), s]);
+  if (attn_mask) broadcastShapes("scaled_dot_product_attention", attn_mask.rawShape, [...q.rawShape.slice(0, -1), s]);
   return apply(SDPA, [q, k, v, attn_mask], { is_causal, scale: options.scale ?? 1 / Math.sqrt(e) });
 }
 

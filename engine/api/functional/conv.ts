@@ -36,21 +36,21 @@ export function resolvePadding(padding: Conv2dOptions["padding"], kernel: [numbe
 }
 
 function checkConvArgs(x: Tensor, weight: Tensor, bias: Tensor | null, groups: number, padding: Conv2dOptions["padding"], stride: [number, number]): void {
-  const shapes = bias ? [x.shape, weight.shape, bias.shape] : [x.shape, weight.shape];
+  const shapes = bias ? [x.rawShape, weight.rawShape, bias.rawShape] : [x.rawShape, weight.rawShape];
   if (weight.dim() !== 4) throw new OpError("conv2d", shapes, "weight must be 4-D [out_channels, in_channels/groups, kH, kW]");
   if (x.dim() !== 4) throw new OpError("conv2d", shapes, `expected 4-D input [N, C, H, W], got ${x.dim()}-D`);
-  const [outC, inPerGroup] = weight.shape as [number, number];
+  const [outC, inPerGroup] = weight.rawShape as [number, number];
   if (!Number.isInteger(groups) || groups < 1 || outC % groups !== 0) {
     throw new OpError("conv2d", shapes, `groups (${groups}) must be a positive integer that divides out_channels (${outC})`);
   }
-  if (x.shape[1] !== inPerGroup * groups) {
+  if (x.rawShape[1] !== inPerGroup * groups) {
     throw new OpError(
       "conv2d",
       shapes,
-      `given groups=${groups}, weight of size ${formatShape(weight.shape)}, expected input ${formatShape(x.shape)} to have ${inPerGroup * groups} channels, but got ${x.shape[1]} channels instead`,
+      `given groups=${groups}, weight of size ${formatShape(weight.rawShape)}, expected input ${formatShape(x.rawShape)} to have ${inPerGroup * groups} channels, but got ${x.rawShape[1]} channels instead`,
     );
   }
-  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) throw new OpError("conv2d", shapes, `bias must have shape [${outC}]`);
+  if (bias && (bias.dim() !== 1 || bias.rawShape[0] !== outC)) throw new OpError("conv2d", shapes, `bias must have shape [${outC}]`);
   if (padding === "same" && (stride[0] !== 1 || stride[1] !== 1)) {
     throw new OpError("conv2d", shapes, "padding='same' is not supported for strided convolutions");
   }
@@ -103,7 +103,7 @@ export function conv2d(x: Tensor, weight: Tensor, biasOrOptions: Tensor | Conv2d
   const dilation = pair(options.dilation ?? 1, "conv2d dilation");
   const groups = options.groups ?? 1;
   checkConvArgs(x, weight, bias, groups, options.padding, stride);
-  const kernel = [weight.shape[2], weight.shape[3]] as [number, number];
+  const kernel = [weight.rawShape[2], weight.rawShape[3]] as [number, number];
   const pads = resolvePadding(options.padding, kernel, dilation);
   return apply(CONV2D, [x, weight, bias], { stride, dilation, groups, pads, activation: "linear" });
 }

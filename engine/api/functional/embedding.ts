@@ -13,9 +13,9 @@ export interface EmbeddingOptions {
 /** Rows of `weight` [num_embeddings, dim] picked by integer `ids` of any shape; out-of-range ids fail loudly. */
 export function embedding(ids: Tensor, weight: Tensor, _options: EmbeddingOptions = {}): Tensor {
   if (ids.dtype !== "int32") {
-    throw new OpError("embedding", [ids.shape, weight.shape], `indices must be an integer tensor, got ${ids.dtype} (use .long() or { dtype: "int64" })`);
+    throw new OpError("embedding", [ids.rawShape, weight.rawShape], `indices must be an integer tensor, got ${ids.dtype} (use .long() or { dtype: "int64" })`);
   }
-  if (weight.dim() !== 2) throw new OpError("embedding", [ids.shape, weight.shape], "weight must be 2-D [num_embeddings, embedding_dim]");
+  if (weight.dim() !== 2) throw new OpError("embedding", [ids.rawShape, weight.rawShape], "weight must be 2-D [num_embeddings, embedding_dim]");
   return apply(EMBEDDING, [ids, weight], {});
 }
 

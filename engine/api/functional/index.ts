@@ -8,6 +8,8 @@ export { batch_norm, layer_norm, type BatchNormOptions, type LayerNormOptions } 
 export { embedding, type EmbeddingOptions } from "./embedding";
 export { dropout, type DropoutOptions } from "./dropout";
 export { scaled_dot_product_attention, type AttentionOptions } from "./attention";
+export { leaky_relu, elu, relu6, hardtanh, hardsigmoid, hardswish, softplus, mish, glu, type InplaceOption } from "./activations";
+export { cosine_similarity, one_hot, type CosineSimilarityOptions } from "./similarity";
 export { conv1d, type Conv1dOptions } from "./conv1d";
 export { conv_transpose1d, conv_transpose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from "./conv-transpose";
 export { interpolate, type InterpolateOptions, type InterpolateMode } from "./interpolate";

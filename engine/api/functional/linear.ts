@@ -46,18 +46,18 @@ export const LINEAR = defineOp<{ activation: Activation }>({
 
 /** F.linear: y = x W^T + b, with W of shape [out_features, in_features] as in PyTorch. */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (weight.dim() !== 2) throw new OpError("linear", [x.shape, weight.shape], "weight must be 2-D [out_features, in_features]");
-  const [outFeatures, inFeatures] = weight.shape as [number, number];
-  const features = x.shape[x.dim() - 1];
+  if (weight.dim() !== 2) throw new OpError("linear", [x.rawShape, weight.rawShape], "weight must be 2-D [out_features, in_features]");
+  const [outFeatures, inFeatures] = weight.rawShape as [number, number];
+  const features = x.rawShape[x.dim() - 1];
   if (features !== inFeatures) {
     throw new OpError(
       "linear",
-      [x.shape, weight.shape],
+      [x.rawShape, weight.rawShape],
       `input has ${features ?? "no"} features in its last dim but the layer expects ${inFeatures} (weight is [out_features=${outFeatures}, in_features=${inFeatures}])`,
     );
   }
-  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outFeatures)) {
-    throw new OpError("linear", [x.shape, weight.shape, bias.shape], `bias must have shape [${outFeatures}]`);
+  if (bias && (bias.dim() !== 1 || bias.rawShape[0] !== outFeatures)) {
+    throw new OpError("linear", [x.rawShape, weight.rawShape, bias.rawShape], `bias must have shape [${outFeatures}]`);
   }
   return apply(LINEAR, [x, weight, bias], { activation: "linear" });
 }

@@ -21,15 +21,15 @@ const perChannel = (t: tf.Tensor, rank: number): tf.Tensor => tf.reshape(t, [1, 
 
 export function batch_norm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
   const { weight = null, bias = null, training = false, eps = 1e-5 } = options;
-  if (x.dim() < 2) throw new OpError("batch_norm", [x.shape], "expected at least 2-D input [N, C, ...]");
-  const channels = x.shape[1] as number;
+  if (x.dim() < 2) throw new OpError("batch_norm", [x.rawShape], "expected at least 2-D input [N, C, ...]");
+  const channels = x.rawShape[1] as number;
   for (const [name, t] of [["running_mean", runningMean], ["running_var", runningVar], ["weight", weight], ["bias", bias]] as const) {
-    if (t && (t.dim() !== 1 || t.shape[0] !== channels)) {
-      throw new OpError("batch_norm", [x.shape, t.shape], `${name} must have shape [${channels}] to match the input's channel dim`);
+    if (t && (t.dim() !== 1 || t.rawShape[0] !== channels)) {
+      throw new OpError("batch_norm", [x.rawShape, t.rawShape], `${name} must have shape [${channels}] to match the input's channel dim`);
     }
   }
   if (!training && (!runningMean || !runningVar)) {
-    throw new OpError("batch_norm", [x.shape], "running_mean and running_var are required when training is false");
+    throw new OpError("batch_norm", [x.rawShape], "running_mean and running_var are required when training is false");
   }
   return apply(BATCH_NORM, [x, runningMean, runningVar, weight, bias], { eps, training });
 }
@@ -82,13 +82,13 @@ export interface LayerNormOptions {
 export function layer_norm(x: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
   const { weight = null, bias = null, eps = 1e-5 } = options;
   const shape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
-  const tail = x.shape.slice(x.dim() - shape.length);
+  const tail = x.rawShape.slice(x.dim() - shape.length);
   if (shape.length > x.dim() || tail.some((d, i) => d !== shape[i])) {
-    throw new OpError("layer_norm", [x.shape], `normalized_shape ${formatShape(shape)} does not match the input's last ${shape.length} dim(s) ${formatShape(tail)}`);
+    throw new OpError("layer_norm", [x.rawShape], `normalized_shape ${formatShape(shape)} does not match the input's last ${shape.length} dim(s) ${formatShape(tail)}`);
   }
   for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
-    if (t && (t.dim() !== shape.length || t.shape.some((d, i) => d !== shape[i]))) {
-      throw new OpError("layer_norm", [x.shape, t.shape], `${name} must have shape ${formatShape(shape)}`);
+    if (t && (t.dim() !== shape.length || t.rawShape.some((d, i) => d !== shape[i]))) {
+      throw new OpError("layer_norm", [x.rawShape, t.rawShape], `${name} must have shape ${formatShape(shape)}`);
     }
   }
   return apply(LAYER_NORM, [x, weight, bias], { normalized_shape: shape, eps });

@@ -34,8 +34,8 @@ export type Geometry = {
 };
 
 /** PyTorch's pooling output size, including ceil_mode's rule that a window may not start in the padding. */
-export function geometry(name: string, x: { shape: number[] }, kernelSize: IntPair, o: { stride?: IntPair | null; padding?: IntPair; dilation?: IntPair; ceil_mode?: boolean }): Geometry {
-  if (x.shape.length !== 4) throw new OpError(name, [x.shape], `expected 4-D input [N, C, H, W], got ${x.shape.length}-D`);
+export function geometry(name: string, x: { rawShape: readonly number[] }, kernelSize: IntPair, o: { stride?: IntPair | null; padding?: IntPair; dilation?: IntPair; ceil_mode?: boolean }): Geometry {
+  if (x.rawShape.length !== 4) throw new OpError(name, [x.rawShape], `expected 4-D input [N, C, H, W], got ${x.rawShape.length}-D`);
   const kernel = pair(kernelSize, `${name} kernel_size`);
   const stride = o.stride === undefined || o.stride === null ? kernel : pair(o.stride, `${name} stride`);
   const padding = pair(o.padding ?? 0, `${name} padding`);
@@ -43,14 +43,14 @@ export function geometry(name: string, x: { shape: number[] }, kernelSize: IntPa
   const out: [number, number] = [0, 0];
   const extra: [number, number] = [0, 0];
   for (const i of [0, 1] as const) {
-    const size = x.shape[2 + i] as number;
+    const size = x.rawShape[2 + i] as number;
     if (padding[i] * 2 > kernel[i]) {
-      throw new OpError(name, [x.shape], `pad should be at most half of effective kernel size, but got pad=${padding[i]}, kernel_size=${kernel[i]}`);
+      throw new OpError(name, [x.rawShape], `pad should be at most half of effective kernel size, but got pad=${padding[i]}, kernel_size=${kernel[i]}`);
     }
     const span = size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1;
     let n = (o.ceil_mode ? Math.ceil(span / stride[i]) : Math.floor(span / stride[i])) + 1;
     if (o.ceil_mode && (n - 1) * stride[i] >= size + padding[i]) n -= 1;
-    if (n <= 0) throw new OpError(name, [x.shape], `output size is too small (computed ${n}) for kernel ${kernel[i]} and padding ${padding[i]}`);
+    if (n <= 0) throw new OpError(name, [x.rawShape], `output size is too small (computed ${n}) for kernel ${kernel[i]} and padding ${padding[i]}`);
     out[i] = n;
     extra[i] = Math.max(0, (n - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 - (size + 2 * padding[i]));
   }
@@ -188,11 +188,11 @@ function emitAdaptiveAvgPool(ctx: EmitContext<{ output_size: [number, number] }>
 }
 
 export function adaptive_avg_pool2d(x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
-  if (x.dim() !== 4 && x.dim() !== 3) throw new OpError("adaptive_avg_pool2d", [x.shape], "expected 3-D or 4-D input");
-  const [h, w] = x.shape.slice(-2) as [number, number];
+  if (x.dim() !== 4 && x.dim() !== 3) throw new OpError("adaptive_avg_pool2d", [x.rawShape], "expected 3-D or 4-D input");
+  const [h, w] = x.rawShape.slice(-2) as [number, number];
   const requested = typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0] ?? null, outputSize[1] ?? null];
   const [oh, ow] = [requested[0] ?? h, requested[1] ?? w];
-  if (!(oh > 0 && ow > 0)) throw new OpError("adaptive_avg_pool2d", [x.shape], `output_size must be positive, got [${oh}, ${ow}]`);
+  if (!(oh > 0 && ow > 0)) throw new OpError("adaptive_avg_pool2d", [x.rawShape], `output_size must be positive, got [${oh}, ${ow}]`);
   return apply(ADAPTIVE_AVG_POOL2D, [x], { output_size: [oh, ow] });
 }
 

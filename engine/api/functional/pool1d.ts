@@ -68,7 +68,7 @@ function geometry1d(name: string, x: Tensor, kernelSize: IntOrSingle, o: MaxPool
   if (x.dim() !== 3) throw new OpError(name, [x.shape], `Expected 2D or 3D (batch mode) tensor for input, but got: ${formatShape(x.shape)}`);
   const [n, c, l] = x.shape as [number, number, number];
   const stride = o.stride === undefined || o.stride === null ? null : [1, single(o.stride, `${name} stride`)];
-  return geometry(name, { shape: [n, c, 1, l] }, [1, single(kernelSize, `${name} kernel_size`)], {
+  return geometry(name, { rawShape: [n, c, 1, l] }, [1, single(kernelSize, `${name} kernel_size`)], {
     stride,
     padding: [0, single(o.padding ?? 0, `${name} padding`)],
     dilation: [1, single(o.dilation ?? 1, `${name} dilation`)],

@@ -164,11 +164,11 @@ export class MultiheadAttention extends Module {
   override forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionCall = {}): [Tensor, Tensor | null] {
     const { key_padding_mask = null, attn_mask = null, need_weights = true, average_attn_weights = true } = options;
     const batched = query.dim() === 3;
-    if (!batched && query.dim() !== 2) throw new OpError("MultiheadAttention", [query.shape], "expected query of 2 or 3 dims");
+    if (!batched && query.dim() !== 2) throw new OpError("MultiheadAttention", [query.rawShape], "expected query of 2 or 3 dims");
     const e = this.embed_dim;
     for (const t of [query, key, value]) {
-      if (t.dim() !== query.dim() || t.shape[t.dim() - 1] !== e) {
-        throw new OpError("MultiheadAttention", [query.shape, key.shape, value.shape], `query, key and value must be ${query.dim()}-D with last dim embed_dim=${e}`);
+      if (t.dim() !== query.dim() || t.rawShape[t.dim() - 1] !== e) {
+        throw new OpError("MultiheadAttention", [query.rawShape, key.rawShape, value.rawShape], `query, key and value must be ${query.dim()}-D with last dim embed_dim=${e}`);
       }
     }
     const inputs = [query, key, value, this.in_proj_weight, this.in_proj_bias, attn_mask, key_padding_mask];

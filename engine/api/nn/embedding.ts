@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { embedding } from "../functional/embedding";
+import { checkAllocation } from "../allocation";
 import { Parameter } from "../parameter";
 import { defaultGenerator } from "../random";
 import type { Tensor } from "../tensor";
@@ -17,6 +18,7 @@ export class Embedding extends Module {
     super();
     const pad = options.padding_idx ?? null;
     this.padding_idx = pad === null ? null : pad < 0 ? pad + num_embeddings : pad;
+    checkAllocation("a parameter", [num_embeddings, embedding_dim], "float32");
     // PyTorch: N(0, 1), with the padding row set to +0 (not a product with 0, which gives -0 bits).
     const values = defaultGenerator().normal(num_embeddings * embedding_dim);
     if (this.padding_idx !== null) values.fill(0, this.padding_idx * embedding_dim, (this.padding_idx + 1) * embedding_dim);

@@ -9,7 +9,11 @@ export { ReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, Identity, Dropout, Flatten } 
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling";
 export { Sequential, ModuleList } from "./container";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from "./attention";
+export { LeakyReLU, ELU, ReLU6, Hardswish, Hardsigmoid, Hardtanh, Mish, Softplus, GLU } from "./nonlinear";
 export * as init from "./init-public";
+export { RNN, LSTM, GRU, type RNNOptions, type RNNBaseOptions } from "./rnn";
+export { TransformerEncoderLayer, TransformerDecoderLayer, type TransformerActivation, type TransformerLayerOptions, type TransformerEncoderLayerCall, type TransformerDecoderLayerCall } from "./transformer-layer";
+export { Transformer, TransformerEncoder, TransformerDecoder, type TransformerOptions, type TransformerCall, type TransformerEncoderOptions, type TransformerEncoderCall, type TransformerDecoderOptions } from "./transformer";
 export { Conv1d, type Conv1dLayerOptions } from "./conv1d";
 export { ConvTranspose1d, ConvTranspose2d, type ConvTranspose1dLayerOptions, type ConvTranspose2dLayerOptions } from "./conv-transpose";
 export { Upsample } from "./upsample";

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Parameter } from "../parameter";
+import { checkAllocation } from "../allocation";
 import { defaultGenerator } from "../random";
 import type { Tensor } from "../tensor";
 
@@ -14,14 +15,17 @@ const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** A new parameter with values drawn from U(low, high) by the default generator. */
 export function uniformParameter(shape: readonly number[], low: number, high: number): Parameter {
+  checkAllocation("a parameter", shape, "float32");
   return Parameter.adopt(tf.tensor(defaultGenerator().uniform(count(shape), low, high), [...shape]));
 }
 
 export function normalParameter(shape: readonly number[], mean = 0, std = 1): Parameter {
+  checkAllocation("a parameter", shape, "float32");
   return Parameter.adopt(tf.tensor(defaultGenerator().normal(count(shape), mean, std), [...shape]));
 }
 
 export function constantParameter(shape: readonly number[], value: number): Parameter {
+  checkAllocation("a parameter", shape, "float32");
   return Parameter.adopt(tf.fill([...shape], value));
 }
 
@@ -58,13 +62,13 @@ export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
 export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 
 export function xavier_uniform_(t: Tensor, gain = 1): Tensor {
-  const { fanIn, fanOut } = fans(t.shape);
+  const { fanIn, fanOut } = fans(t.rawShape);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -bound, bound);
 }
 
 export function kaiming_uniform_(t: Tensor, a = 0): Tensor {
   const gain = Math.sqrt(2 / (1 + a * a));
-  const bound = gain * Math.sqrt(3 / fans(t.shape).fanIn);
+  const bound = gain * Math.sqrt(3 / fans(t.rawShape).fanIn);
   return uniform_(t, -bound, bound);
 }

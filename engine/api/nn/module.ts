@@ -150,8 +150,8 @@ export class Module {
     if (strict && unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(", ")}.`);
     for (const [key, [, , current]] of targets) {
       const incoming = state[key];
-      if (incoming && incoming.shape.join() !== current.shape.join()) {
-        problems.push(`size mismatch for ${key}: copying a param with shape ${formatShape(incoming.shape)}, the shape in current model is ${formatShape(current.shape)}.`);
+      if (incoming && incoming.rawShape.join() !== current.rawShape.join()) {
+        problems.push(`size mismatch for ${key}: copying a param with shape ${formatShape(incoming.rawShape)}, the shape in current model is ${formatShape(current.rawShape)}.`);
       }
     }
     if (problems.length) throw new ApiError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${problems.join("\n\t")}`);

@@ -41,7 +41,7 @@ export class BatchNorm2d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    if (x.dim() !== 4) throw new OpError("BatchNorm2d", [x.shape], `expected 4D input (got ${x.dim()}D input)`);
+    if (x.dim() !== 4) throw new OpError("BatchNorm2d", [x.rawShape], `expected 4D input (got ${x.dim()}D input)`);
     const useBatchStats = this.training || this.running_mean === null;
     return batch_norm(x, this.running_mean, this.running_var, { weight: this.weight, bias: this.bias, training: useBatchStats, eps: this.eps });
   }

@@ -1,4 +1,4 @@
-import { unflatten } from "../functional/unflatten";
+import { unflatten } from "../ops/rearrange";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
 import { py } from "./repr";

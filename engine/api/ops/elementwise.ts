@@ -14,7 +14,7 @@ export type Operand = Tensor | number | boolean;
  * The tfjs kernel by name, without tf.add's argument conversion and checks: the API has already
  * checked shapes and made the dtypes agree, and skipping them saves ~2.5 µs of ~8 µs per small op.
  */
-const kernel = (name: string, inputs: tf.NamedTensorMap): tf.Tensor => tf.engine().runKernel(name, inputs) as tf.Tensor;
+export const kernel = (name: string, inputs: tf.NamedTensorMap): tf.Tensor => tf.engine().runKernel(name, inputs) as tf.Tensor;
 
 /** Scalars reused across calls (x.mul(2) in a loop): they are immutable, so one kept copy serves. */
 const scalars = new Map<string, tf.Tensor>();
@@ -79,7 +79,7 @@ function binary(def: OpDef, a: Tensor, b: Operand, mode: Mode): Tensor {
     const dtype: DType = mode === "float" ? "float32" : scalarResultType(a.dtype, b);
     return apply(def, [a], { dtype, other: Number(b) });
   }
-  broadcastShapes(def.name, a.shape, b.shape);
+  broadcastShapes(def.name, a.rawShape, b.rawShape);
   const dtype: DType = mode === "float" ? "float32" : promoteTypes(a.dtype, b.dtype);
   return apply(def, [a, b], { dtype });
 }
@@ -112,11 +112,11 @@ export const le = (a: Tensor, b: Operand): Tensor => binary(LE, a, b, "compare")
 export const eq = (a: Tensor, b: Operand): Tensor => binary(EQ, a, b, "compare");
 export const ne = (a: Tensor, b: Operand): Tensor => binary(NE, a, b, "compare");
 
-type Unary = (x: tf.Tensor) => tf.Tensor;
-const byName = (kernelName: string): Unary => (x) => kernel(kernelName, { x });
-type NoAttrs = Record<string, never>;
+export type Unary = (x: tf.Tensor) => tf.Tensor;
+export const byName = (kernelName: string): Unary => (x) => kernel(kernelName, { x });
+export type NoAttrs = Record<string, never>;
 
-interface UnarySpec {
+export interface UnarySpec {
   /** Returns float32 for integer inputs, as PyTorch's exp or tanh do. */
   float: boolean;
   summary: string;
@@ -126,7 +126,7 @@ interface UnarySpec {
   fusableActivation?: boolean;
 }
 
-function unaryOp(name: string, fn: Unary, spec: UnarySpec): (x: Tensor) => Tensor {
+export function unaryOp(name: string, fn: Unary, spec: UnarySpec): (x: Tensor) => Tensor {
   const def = defineOp<NoAttrs>({
     name,
     summary: spec.summary,
@@ -140,7 +140,7 @@ function unaryOp(name: string, fn: Unary, spec: UnarySpec): (x: Tensor) => Tenso
 }
 
 /** A unary op that is one ONNX op of the same meaning. */
-const simple = (onnx: string, float: boolean, summary: string, fusableActivation = false): UnarySpec => ({
+export const simple = (onnx: string, float: boolean, summary: string, fusableActivation = false): UnarySpec => ({
   float,
   summary,
   onnx: (ctx, x) => ctx.op(onnx, [x]),
@@ -255,17 +255,22 @@ const WHERE = defineOp<WhereAttrs>({
   kernel: ([cond, a, b], attrs) => {
     const { dtype, shape } = attrs;
     const c = (cond as tf.Tensor).dtype === "bool" ? (cond as tf.Tensor) : tf.notEqual(cond as tf.Tensor, 0);
-    const side = (t: tf.Tensor | null | undefined, value: number | null) => (t ? castRaw(t, dtype) : tf.scalar(value as number, dtype));
+    // tfjs-wasm's Select gives wrong values for bool operands: bools are picked as int32.
+    const pick = dtype === "bool" ? "int32" : dtype;
+    const side = (t: tf.Tensor | null | undefined, value: number | null) => (t ? castRaw(t, pick) : tf.scalar(value as number, pick));
     // tfjs's where broadcasts, but needs the condition at least as large as the output.
-    return tf.where(tf.broadcastTo(c, shape), tf.broadcastTo(side(a, attrs.a), shape), tf.broadcastTo(side(b, attrs.b), shape));
+    const out = tf.where(tf.broadcastTo(c, shape), tf.broadcastTo(side(a, attrs.a), shape), tf.broadcastTo(side(b, attrs.b), shape));
+    return pick === dtype ? out : castRaw(out, dtype);
   },
   onnx: {
-    ops: ["Where"],
+    ops: ["Where", "Cast"],
     emit: (ctx) => {
-      const dtype = ctx.attrs.dtype;
+      // onnxruntime has no bool Where either: bools are picked as int32, as in the kernel.
+      const dtype = ctx.attrs.dtype === "bool" ? "int32" : ctx.attrs.dtype;
       const cond = ctx.cast(0, "bool");
       const side = (i: number, value: number | null) => (ctx.has(i) ? ctx.cast(i, dtype) : ctx.scalar(value as number, dtype));
-      return ctx.op("Where", [cond, side(1, ctx.attrs.a), side(2, ctx.attrs.b)]);
+      const out = ctx.op("Where", [cond, side(1, ctx.attrs.a), side(2, ctx.attrs.b)]);
+      return dtype === ctx.attrs.dtype ? out : ctx.castValue(out, "bool");
     },
   },
   flops: elementwise,
@@ -276,7 +281,7 @@ const WHERE = defineOp<WhereAttrs>({
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const dtypeOf = (v: Operand): DType => (typeof v === "object" ? v.dtype : Number.isInteger(v) ? "int32" : "float32");
   const dtype = promoteTypes(dtypeOf(a), dtypeOf(b));
-  const shapes = [cond, a, b].filter((v): v is Tensor => typeof v === "object").map((t) => t.shape);
+  const shapes = [cond, a, b].filter((v): v is Tensor => typeof v === "object").map((t) => t.rawShape);
   const shape = shapes.reduce((acc, s) => broadcastShapes("where", acc, s), [] as number[]);
   const tensorOrNull = (v: Operand) => (typeof v === "object" ? v : null);
   const scalarOrNull = (v: Operand) => (typeof v === "object" ? null : Number(v));

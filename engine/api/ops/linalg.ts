@@ -15,8 +15,8 @@ import { castRaw } from "./cast";
  * pre-transposed, since tfjs-wasm is slower (and fused with a bias, wrong) with transposeB.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  const as = a.shape;
-  const bs = b.shape;
+  const as = a.rawShape;
+  const bs = b.rawShape;
   if (as.length === 0 || bs.length === 0) {
     throw new OpError("matmul", [as, bs], "both arguments to matmul need to be at least 1D");
   }

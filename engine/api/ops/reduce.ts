@@ -14,16 +14,16 @@ export interface ValuesIndices {
   indices: Tensor;
 }
 
-function axes(name: string, x: Tensor, dim: Dims): number[] | null {
+export function axes(name: string, x: Tensor, dim: Dims): number[] | null {
   if (dim === null || dim === undefined) return null;
   const list = typeof dim === "number" ? [dim] : dim;
-  return list.map((d) => normalizeDim(d, x.dim(), name, x.shape));
+  return list.map((d) => normalizeDim(d, x.dim(), name, x.rawShape));
 }
 
-type Attrs = { dim: number[] | null; keepdim: boolean };
+export type Attrs = { dim: number[] | null; keepdim: boolean };
 
 /** ONNX's Reduce* over `dim` (all dims when null); opset 13 moved only ReduceSum's axes to an input. */
-function emitReduce(ctx: EmitContext<Attrs>, onnx: string, input: string): string {
+export function emitReduce(ctx: EmitContext<Attrs>, onnx: string, input: string): string {
   const axes = ctx.attrs.dim ?? [...ctx.type(0).shape.keys()];
   const keepdims = ctx.attrs.keepdim ? 1 : 0;
   if (onnx === "ReduceSum") return ctx.op(onnx, [input, ctx.int64(axes)], { keepdims });
@@ -109,7 +109,7 @@ export function extreme(name: Extreme, x: Tensor): Tensor {
 
 /** max(dim)/min(dim): PyTorch's (values, indices) named tuple. */
 export function extremeAlong(name: Extreme, x: Tensor, dim: number, keepdim = false): ValuesIndices {
-  const d = normalizeDim(dim, x.dim(), name, x.shape);
+  const d = normalizeDim(dim, x.dim(), name, x.rawShape);
   const [values, indices] = applyMulti(ALONG[name], [x], { dim: d, keepdim });
   return { values: values as Tensor, indices: indices as Tensor };
 }
@@ -152,7 +152,7 @@ function argOp(name: "argmax" | "argmin") {
 const ARG = { argmax: argOp("argmax"), argmin: argOp("argmin") };
 
 export function argExtreme(name: "argmax" | "argmin", x: Tensor, dim?: number | null, keepdim = false): Tensor {
-  const d = dim === null || dim === undefined ? null : normalizeDim(dim, x.dim(), name, x.shape);
+  const d = dim === null || dim === undefined ? null : normalizeDim(dim, x.dim(), name, x.rawShape);
   return apply(ARG[name], [x], { dim: d, keepdim });
 }
 
@@ -185,9 +185,9 @@ const SOFTMAX = softmaxOp("softmax");
 const LOG_SOFTMAX = softmaxOp("log_softmax");
 
 export function softmax(x: Tensor, dim: number): Tensor {
-  return apply(SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "softmax", x.shape) });
+  return apply(SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "softmax", x.rawShape) });
 }
 
 export function log_softmax(x: Tensor, dim: number): Tensor {
-  return apply(LOG_SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "log_softmax", x.shape) });
+  return apply(LOG_SOFTMAX, [x], { dim: normalizeDim(dim, x.dim(), "log_softmax", x.rawShape) });
 }

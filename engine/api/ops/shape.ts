@@ -15,8 +15,8 @@ export function inferShape(name: string, x: Tensor, shape: readonly number[]): n
   const total = x.numel();
   const unknown = shape.filter((d) => d === -1).length;
   const known = numel(shape.filter((d) => d !== -1));
-  const bad = () => new OpError(name, [x.shape], `shape '${formatShape(shape)}' is invalid for input of size ${total}`);
-  if (unknown > 1) throw new OpError(name, [x.shape], "only one dimension can be inferred (-1)");
+  const bad = () => new OpError(name, [x.rawShape], `shape '${formatShape(shape)}' is invalid for input of size ${total}`);
+  if (unknown > 1) throw new OpError(name, [x.rawShape], "only one dimension can be inferred (-1)");
   if (shape.some((d) => !Number.isInteger(d) || d < -1)) throw bad();
   if (unknown === 0) {
     if (known !== total) throw bad();
@@ -68,10 +68,10 @@ export function reshape(x: Tensor, shape: readonly number[], name: "reshape" | "
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.dim() === 0) return apply(FLATTEN, [x], { shape: [1] });
-  const s = normalizeDim(startDim, x.dim(), "flatten", x.shape);
-  const e = normalizeDim(endDim, x.dim(), "flatten", x.shape);
-  if (s > e) throw new OpError("flatten", [x.shape], "start_dim cannot come after end_dim");
-  const shape = x.shape;
+  const s = normalizeDim(startDim, x.dim(), "flatten", x.rawShape);
+  const e = normalizeDim(endDim, x.dim(), "flatten", x.rawShape);
+  if (s > e) throw new OpError("flatten", [x.rawShape], "start_dim cannot come after end_dim");
+  const shape = x.rawShape;
   const target = [...shape.slice(0, s), numel(shape.slice(s, e + 1)), ...shape.slice(e + 1)];
   return apply(FLATTEN, [x], { shape: target, start_dim: s, end_dim: e });
 }
@@ -94,17 +94,17 @@ const TRANSPOSE = permuteOp("transpose", "two dims swapped");
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.dim()) {
-    throw new OpError("permute", [x.shape], `number of dims don't match in permute (got ${dims.length} dims)`);
+    throw new OpError("permute", [x.rawShape], `number of dims don't match in permute (got ${dims.length} dims)`);
   }
-  const perm = dims.map((d) => normalizeDim(d, x.dim(), "permute", x.shape));
-  if (new Set(perm).size !== perm.length) throw new OpError("permute", [x.shape], "repeated dim in permute");
+  const perm = dims.map((d) => normalizeDim(d, x.dim(), "permute", x.rawShape));
+  if (new Set(perm).size !== perm.length) throw new OpError("permute", [x.rawShape], "repeated dim in permute");
   return apply(PERMUTE, [x], { dims: perm });
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   if (x.dim() < 2 && dim0 === dim1) return x;
-  const a = normalizeDim(dim0, x.dim(), "transpose", x.shape);
-  const b = normalizeDim(dim1, x.dim(), "transpose", x.shape);
+  const a = normalizeDim(dim0, x.dim(), "transpose", x.rawShape);
+  const b = normalizeDim(dim1, x.dim(), "transpose", x.rawShape);
   const perm = [...Array(x.dim()).keys()];
   perm[a] = b;
   perm[b] = a;
@@ -133,16 +133,16 @@ const SQUEEZE = defineOp<OptionalDimAttrs>({
 });
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  return apply(UNSQUEEZE, [x], { dim: normalizeDim(dim, x.dim() + 1, "unsqueeze", x.shape) });
+  return apply(UNSQUEEZE, [x], { dim: normalizeDim(dim, x.dim() + 1, "unsqueeze", x.rawShape) });
 }
 
 export function squeeze(x: Tensor, dim?: number | null): Tensor {
   if (dim === undefined || dim === null) {
     return apply(SQUEEZE, [x], { dim: null });
   }
-  const d = normalizeDim(dim, x.dim(), "squeeze", x.shape);
+  const d = normalizeDim(dim, x.dim(), "squeeze", x.rawShape);
   // PyTorch leaves a dim that is not of size 1 in place instead of failing.
-  if (x.dim() === 0 || x.shape[d] !== 1) return x;
+  if (x.dim() === 0 || x.rawShape[d] !== 1) return x;
   return apply(SQUEEZE, [x], { dim: d });
 }
 
@@ -160,12 +160,12 @@ const SPLIT = defineOp<{ sizes: number[]; dim: number }>({
 
 /** torch.split: pieces of `size` along dim (the last may be smaller), or pieces of the listed sizes. */
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
-  const d = normalizeDim(dim, x.dim(), "split", x.shape);
-  const length = x.shape[d] ?? 1;
+  const d = normalizeDim(dim, x.dim(), "split", x.rawShape);
+  const length = x.rawShape[d] ?? 1;
   let sizes: number[];
   if (typeof sizeOrSizes === "number") {
     if (!Number.isInteger(sizeOrSizes) || sizeOrSizes <= 0) {
-      throw new OpError("split", [x.shape], `split_size must be a positive integer, got ${sizeOrSizes}`);
+      throw new OpError("split", [x.rawShape], `split_size must be a positive integer, got ${sizeOrSizes}`);
     }
     sizes = [];
     for (let start = 0; start < length; start += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, length - start));
@@ -173,7 +173,7 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
     sizes = [...sizeOrSizes];
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== length) {
-      throw new OpError("split", [x.shape], `split sizes [${sizes.join(", ")}] sum to ${total}, not to dim ${d} of size ${length}`);
+      throw new OpError("split", [x.rawShape], `split sizes [${sizes.join(", ")}] sum to ${total}, not to dim ${d} of size ${length}`);
     }
   }
   if (sizes.length <= 1) return [x];
@@ -183,10 +183,10 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
 /** torch.chunk: `chunks` pieces of ceil(size / chunks), possibly fewer pieces. */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) {
-    throw new OpError("chunk", [x.shape], `chunks must be a positive integer, got ${chunks}`);
+    throw new OpError("chunk", [x.rawShape], `chunks must be a positive integer, got ${chunks}`);
   }
-  const d = normalizeDim(dim, x.dim(), "chunk", x.shape);
-  const length = x.shape[d] ?? 1;
+  const d = normalizeDim(dim, x.dim(), "chunk", x.rawShape);
+  const length = x.rawShape[d] ?? 1;
   return split(x, Math.max(1, Math.ceil(length / chunks)), d);
 }
 
@@ -221,11 +221,11 @@ const STACK = defineOp<JoinAttrs>({
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   checkSameRank("cat", tensors);
   const first = tensors[0] as Tensor;
-  const d = normalizeDim(dim, first.dim(), "cat", first.shape);
+  const d = normalizeDim(dim, first.dim(), "cat", first.rawShape);
   for (const t of tensors) {
-    const ok = t.dim() === first.dim() && t.shape.every((s, i) => i === d || s === first.shape[i]);
+    const ok = t.dim() === first.dim() && t.rawShape.every((s, i) => i === d || s === first.rawShape[i]);
     if (!ok) {
-      throw new OpError("cat", tensors.map((u) => u.shape), `sizes of tensors must match except in dimension ${d}`);
+      throw new OpError("cat", tensors.map((u) => u.rawShape), `sizes of tensors must match except in dimension ${d}`);
     }
   }
   if (tensors.length === 1) return first;
@@ -236,9 +236,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   checkSameRank("stack", tensors);
   const first = tensors[0] as Tensor;
-  const d = normalizeDim(dim, first.dim() + 1, "stack", first.shape);
-  if (tensors.some((t) => t.shape.length !== first.shape.length || t.shape.some((s, i) => s !== first.shape[i]))) {
-    throw new OpError("stack", tensors.map((u) => u.shape), "stack expects each tensor to be equal size");
+  const d = normalizeDim(dim, first.dim() + 1, "stack", first.rawShape);
+  if (tensors.some((t) => t.rawShape.length !== first.rawShape.length || t.rawShape.some((s, i) => s !== first.rawShape[i]))) {
+    throw new OpError("stack", tensors.map((u) => u.rawShape), "stack expects each tensor to be equal size");
   }
   const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
   return apply(STACK, tensors, { dim: d, dtype });
@@ -282,21 +282,21 @@ const NARROW = defineOp<{ dim: number; start: number; length: number }>({
 
 /** x.select(dim, index): the slice at `index`, with `dim` removed (x[:, 3] in PyTorch). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
-  const d = normalizeDim(dim, x.dim(), "select", x.shape);
-  const size = x.shape[d] ?? 0;
+  const d = normalizeDim(dim, x.dim(), "select", x.rawShape);
+  const size = x.rawShape[d] ?? 0;
   if (!Number.isInteger(index) || index < -size || index >= size) {
-    throw new OpError("select", [x.shape], `index ${index} is out of bounds for dimension ${d} with size ${size}`);
+    throw new OpError("select", [x.rawShape], `index ${index} is out of bounds for dimension ${d} with size ${size}`);
   }
   return apply(SELECT, [x], { dim: d, index: index < 0 ? index + size : index });
 }
 
 /** x.narrow(dim, start, length): `length` elements along `dim` from `start`, dim kept. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  const d = normalizeDim(dim, x.dim(), "narrow", x.shape);
-  const size = x.shape[d] ?? 0;
+  const d = normalizeDim(dim, x.dim(), "narrow", x.rawShape);
+  const size = x.rawShape[d] ?? 0;
   const s = start < 0 ? start + size : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
-    throw new OpError("narrow", [x.shape], `start (${start}) + length (${length}) exceeds dimension ${d} of size ${size}`);
+    throw new OpError("narrow", [x.rawShape], `start (${start}) + length (${length}) exceeds dimension ${d} of size ${size}`);
   }
   return apply(NARROW, [x], { dim: d, start: s, length });
 }
@@ -324,12 +324,12 @@ const TO = defineOp<{ dtype: Tensor["dtype"] }>({
 /** x.expand(...sizes): broadcasts size-1 dims to `sizes`; -1 keeps a dim. */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   const offset = sizes.length - x.dim();
-  if (offset < 0) throw new OpError("expand", [x.shape], `the number of sizes (${sizes.length}) must be at least the tensor's rank`);
+  if (offset < 0) throw new OpError("expand", [x.rawShape], `the number of sizes (${sizes.length}) must be at least the tensor's rank`);
   const target = sizes.map((s, i) => {
-    const current = i >= offset ? (x.shape[i - offset] as number) : 1;
+    const current = i >= offset ? (x.rawShape[i - offset] as number) : 1;
     const want = s === -1 ? current : s;
     if (current !== 1 && current !== want) {
-      throw new OpError("expand", [x.shape], `the expanded size (${want}) must match the existing size (${current}) at dimension ${i}`);
+      throw new OpError("expand", [x.rawShape], `the expanded size (${want}) must match the existing size (${current}) at dimension ${i}`);
     }
     return want;
   });

@@ -1,14 +1,15 @@
 import type { Graph } from "../ir";
+import type { PassChange } from "./pass";
 
 /** Dead-code elimination: drops nodes whose results nobody reads (and parameters left unused). */
-export function eliminateDeadCode(graph: Graph): string[] {
-  const changes: string[] = [];
+export function eliminateDeadCode(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
     const node = graph.nodes[i];
     if (!node || node.kind === "output" || node.kind === "input") continue;
-    if (graph.users(node).length === 0) {
+    if (!graph.hasUsers(node)) {
       graph.remove(node);
-      if (node.kind === "call") changes.push(`removed ${node.name} (${node.op}): its result is never used`);
+      if (node.kind === "call") changes.push({ kind: "removed", nodes: [node.name], into: null, message: `removed ${node.name} (${node.op}): its result is never used` });
       else node.value?.dispose();
     }
   }

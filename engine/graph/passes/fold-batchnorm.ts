@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Graph, Node, Value } from "../ir";
+import type { PassChange } from "./pass";
 
 const held = (v: Value | null | undefined): v is Value => !!v && (v.node.kind === "parameter" || v.node.kind === "constant") && v.node.value !== null;
 
@@ -20,8 +21,8 @@ function foldableProducer(graph: Graph, bn: Node): Node | null {
  * BatchNorm folding: in inference, y = (conv(x) - mean) / sqrt(var + eps) * gamma + beta is the
  * same conv with weights scaled per output channel and a new bias, so the BatchNorm disappears.
  */
-export function foldBatchNorm(graph: Graph): string[] {
-  const changes: string[] = [];
+export function foldBatchNorm(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   for (const bn of [...graph.nodes]) {
     if (bn.kind !== "call" || bn.op !== "batch_norm" || bn.attrs.training) continue;
     const [, mean, variance, gamma, beta] = bn.inputs;
@@ -44,10 +45,10 @@ export function foldBatchNorm(graph: Graph): string[] {
       graph.add({ kind: "constant", op: "constant", name, types: [{ shape: [...value.shape], dtype: "float32" }], value, module: producer.module }, producer);
     const w = constant(`${producer.name}_bn_weight`, newWeight);
     const b = constant(`${producer.name}_bn_bias`, newBias);
-    producer.inputs = [producer.inputs[0] ?? null, { node: w, index: 0 }, { node: b, index: 0 }];
-    graph.replaceAllUses({ node: bn, index: 0 }, { node: producer, index: 0 });
+    graph.setInputs(producer, [producer.inputs[0] ?? null, { node: w, index: 0 }, { node: b, index: 0 }]);
+    graph.replaceAllUsesWith({ node: bn, index: 0 }, { node: producer, index: 0 });
     graph.remove(bn);
-    changes.push(`folded ${bn.name}${bn.module ? ` (${bn.module})` : ""} into ${producer.name}: scaled its weights and bias`);
+    changes.push({ kind: "folded", nodes: [bn.name], into: producer.name, message: `folded ${bn.name}${bn.module ? ` (${bn.module})` : ""} into ${producer.name}: scaled its weights and bias` });
   }
   return changes;
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { getOp } from "../../ops/record";
 import type { Graph, Node } from "../ir";
+import type { PassChange } from "./pass";
 
 const held = (n: Node) => n.kind === "parameter" || n.kind === "constant";
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -10,8 +11,8 @@ const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
  * constants; Tandem graphs are inference-only) is computed once, here, and becomes a constant.
  * Ops that would make a much larger constant than they read (expand) are left to run.
  */
-export function foldConstants(graph: Graph): string[] {
-  const changes: string[] = [];
+export function foldConstants(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   for (const node of [...graph.nodes]) {
     if (node.kind !== "call") continue;
     const def = getOp(node.op);
@@ -31,7 +32,7 @@ export function foldConstants(graph: Graph): string[] {
       const out = def.kernel(args, node.attrs);
       return Array.isArray(out) ? out : [out];
     });
-    raw.forEach((value, index) => {
+    const made = raw.map((value, index) => {
       const constant = graph.add({
         kind: "constant",
         op: "constant",
@@ -41,10 +42,11 @@ export function foldConstants(graph: Graph): string[] {
         module: node.module,
         location: node.location,
       }, node);
-      graph.replaceAllUses({ node, index }, { node: constant, index: 0 });
+      graph.replaceAllUsesWith({ node, index }, { node: constant, index: 0 });
+      return constant.name;
     });
     graph.remove(node);
-    changes.push(`folded ${node.name} (${node.op}) into a constant: all its inputs are known before the graph runs`);
+    changes.push({ kind: "folded", nodes: [node.name], into: made[0] ?? null, message: `folded ${node.name} (${node.op}) into a constant: all its inputs are known before the graph runs` });
   }
   return changes;
 }

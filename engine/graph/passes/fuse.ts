@@ -1,5 +1,6 @@
 import { getOp } from "../../ops/record";
 import type { Graph, Node, Value } from "../ir";
+import type { PassChange } from "./pass";
 
 const soleUser = (graph: Graph, node: Node): Node | null => {
   const users = graph.users(node);
@@ -11,17 +12,17 @@ const soleUser = (graph: Graph, node: Node): Node | null => {
  * kernel can apply (relu, sigmoid) (and nothing else reading the
  * pre-activation) becomes one fused kernel call, saving a pass over memory.
  */
-export function fuseActivations(graph: Graph): string[] {
-  const changes: string[] = [];
+export function fuseActivations(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   for (const node of [...graph.nodes]) {
     if (node.kind !== "call" || !getOp(node.op).takesActivation) continue;
     if ((node.attrs.activation ?? "linear") !== "linear") continue;
     const act = soleUser(graph, node);
     if (!act || act.kind !== "call" || !getOp(act.op).fusableActivation || act.types[0]?.dtype !== "float32") continue;
     node.attrs = { ...node.attrs, activation: act.op };
-    graph.replaceAllUses({ node: act, index: 0 }, { node, index: 0 });
+    graph.replaceAllUsesWith({ node: act, index: 0 }, { node, index: 0 });
     graph.remove(act);
-    changes.push(`fused ${act.name} (${act.op}) into ${node.name} (${node.op})`);
+    changes.push({ kind: "fused", nodes: [act.name], into: node.name, message: `fused ${act.name} (${act.op}) into ${node.name} (${node.op})` });
   }
   return changes;
 }
@@ -32,8 +33,8 @@ const heldValue = (v: Value | null | undefined): v is Value => !!v && (v.node.ki
  * matmul(x, W) + b with W [k, n] and b [n] known is a linear layer: one fused kernel (and one Gemm
  * in ONNX) instead of two ops. W is stored the way linear expects it, [n, k].
  */
-export function fuseMatmulBias(graph: Graph): string[] {
-  const changes: string[] = [];
+export function fuseMatmulBias(graph: Graph): PassChange[] {
+  const changes: PassChange[] = [];
   for (const mm of [...graph.nodes]) {
     if (mm.kind !== "call" || mm.op !== "matmul") continue;
     const [x, w] = mm.inputs;
@@ -52,10 +53,10 @@ export function fuseMatmulBias(graph: Graph): string[] {
       { kind: "call", op: "linear", name: "linear", inputs: [x, { node: transposed, index: 0 }, bias], attrs: { activation: "linear" }, types: add.types, module: mm.module, location: mm.location },
       add,
     );
-    graph.replaceAllUses({ node: add, index: 0 }, { node: linear, index: 0 });
+    graph.replaceAllUsesWith({ node: add, index: 0 }, { node: linear, index: 0 });
     graph.remove(add);
     graph.remove(mm);
-    changes.push(`fused ${mm.name} (matmul) and ${add.name} (add) into ${linear.name} (linear with bias)`);
+    changes.push({ kind: "fused", nodes: [mm.name, add.name], into: linear.name, message: `fused ${mm.name} (matmul) and ${add.name} (add) into ${linear.name} (linear with bias)` });
   }
   return changes;
 }

@@ -7,7 +7,8 @@ import { fuseActivations, fuseMatmulBias } from "./fuse";
 import { type Pass, type PassReport, runPass } from "./pass";
 import { removeNoops } from "./remove-noops";
 
-export type { PassReport } from "./pass";
+export type { ChangeKind, PassChange, PassReport } from "./pass";
+export { passReportJSON } from "./pass";
 
 /** Every pass by the name the CLI and GUI use, in the order the default pipeline runs them. */
 export const PASSES: Readonly<Record<string, Pass>> = {

@@ -6,6 +6,8 @@
  */
 import { type TandemClient, createClient, errorCode } from "../../../shared/client";
 import type { Diagnostic } from "../../../shared/diagnostics";
+import { fromJsonFloat } from "../../../shared/float";
+import { describeMismatch } from "../../../shared/mismatch";
 import type { LogEntry, ModelError, RunOutcome, RunResult, SourceLocation } from "../../../shared/run";
 import { websocketTransport } from "../../../shared/transport";
 
@@ -109,7 +111,7 @@ function resultBlock(r: RunResult): HTMLElement {
     {},
     el("tr", {}, el("th", {}, "output"), el("th", {}, "dtype"), el("th", {}, "shape"), el("th", {}, "first values"), el("th", {}, "sum")),
     ...r.outputs.map((o) =>
-      el("tr", {}, el("td", {}, o.name), el("td", {}, o.dtype), el("td", {}, `[${o.shape.join(", ")}]`), el("td", {}, el("code", {}, o.preview.map((v) => v.toPrecision(4)).join(" "))), el("td", {}, o.sum.toPrecision(6))),
+      el("tr", {}, el("td", {}, o.name), el("td", {}, o.dtype), el("td", {}, `[${o.shape.join(", ")}]`), el("td", {}, el("code", {}, o.preview.map((v) => fromJsonFloat(v).toPrecision(4)).join(" "))), el("td", {}, fromJsonFloat(o.sum).toPrecision(6))),
     ),
   );
   const t = r.timings;
@@ -120,7 +122,7 @@ function resultBlock(r: RunResult): HTMLElement {
   ];
   if (r.graph) {
     const g = r.graph;
-    const parity = g.parity.map((p) => `${p.output}: max |Δ| ${p.maxAbsDiff.toExponential(2)}`).join(", ");
+    const parity = g.parity.map((p) => `${p.output}: ${p.mismatch ? `${describeMismatch(p.mismatch)}, ` : ""}max |Δ| ${p.maxAbsDiff.toExponential(2)}`).join(", ");
     parts.push(el("p", {}, `graph (${g.runner}): ${g.callsTraced} ops traced, ${g.callsOptimized} after passes${g.fallback ? ` · ran eagerly: ${g.fallback}` : ""}${parity ? ` · parity ${parity}` : ""}`));
     for (const b of g.breaks) parts.push(el("p", { class: "error" }, `graph break at ${where(b.location)}: ${b.reason}`));
   }

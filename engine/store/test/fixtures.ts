@@ -41,7 +41,7 @@ export function okOutcome(o: FakeRun = {}): RunOutcome {
       seed: o.seed ?? 0,
       model: { className: "MLP", parameters: 235146, parameterBytes: 940584 },
       inputs: [{ name: "x", shape: [8, 784], dtype: "float32" }],
-      outputs: [{ name: "output", shape: [8, 10], dtype: "float32", preview: [0.1, 0.2], sum: o.sum ?? 3.25, sha256: o.sha256 ?? "f".repeat(64), hasNaN: false }],
+      outputs: [{ name: "output", shape: [8, 10], dtype: "float32", preview: [0.1, 0.2], sum: o.sum ?? 3.25, sha256: o.sha256 ?? "f".repeat(64), hasNaN: false, hasInf: false }],
       timings,
       memory: { source: "test", samples: 0, baselineBytes: 100e6, peakBytes: null },
       logs: [{ level: "log", text: "hello", location: { file: "/models/mlp.ts", line: 3, column: 5 } }],

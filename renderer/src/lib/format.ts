@@ -1,4 +1,5 @@
 /** Number and size formatting shared by the window's panels; pure, so it is unit-tested in Node. */
+import { type JsonFloat, fromJsonFloat } from "../../../shared/float";
 
 export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
@@ -23,7 +24,8 @@ export function bytes(value: number | null | undefined): string {
 export const shape = (dims: readonly number[]): string => `[${dims.join(", ")}]`;
 
 /** A value as a short, aligned-looking token: 4 significant digits, exponent when tiny or huge. */
-export function value(v: number): string {
+export function value(encoded: JsonFloat): string {
+  const v = fromJsonFloat(encoded);
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
   if (v === 0) return "0";
@@ -32,7 +34,8 @@ export function value(v: number): string {
   return Number(v.toPrecision(4)).toString();
 }
 
-export function diff(v: number): string {
+export function diff(encoded: JsonFloat): string {
+  const v = fromJsonFloat(encoded);
   if (v === 0) return "0";
   if (!Number.isFinite(v)) return String(v);
   return v.toExponential(1);
@@ -47,10 +50,11 @@ export type ParityLevel = "exact" | "close" | "loose" | "off";
 
 /**
  * How far a graph result is from eager, for the badge: bit-identical, within float32 rounding of
- * a long reduction (1e-5 of the output's scale), within 1e-3, or further.
+ * a long reduction (1e-5 of the output's scale), within 1e-3, or further; always "off" where the
+ * two disagree on a NaN or an infinity.
  */
-export function parityLevel(maxAbsDiff: number, scale: number): ParityLevel {
-  if (!Number.isFinite(maxAbsDiff)) return "off";
+export function parityLevel(maxAbsDiff: number, scale: number, nonFiniteMismatch = false): ParityLevel {
+  if (nonFiniteMismatch || !Number.isFinite(maxAbsDiff)) return "off";
   if (maxAbsDiff === 0) return "exact";
   const relative = maxAbsDiff / Math.max(scale, 1e-12);
   if (relative <= 1e-5) return "close";

@@ -152,6 +152,11 @@ export interface PassEffect {
 export function passEffects(passes: GraphRunSummary["passes"]): Map<string, PassEffect> {
   const effects = new Map<string, PassEffect>();
   for (const report of passes) {
+    if (report.effects) {
+      for (const e of report.effects) for (const name of e.nodes) effects.set(name, { how: e.into === null ? "removed" : e.kind === "fused" ? "fused" : "folded", into: e.into, pass: report.pass });
+      continue;
+    }
+    // Results saved before reports carried effects: read them from the lines.
     for (const change of report.changes) {
       const into = /^(folded|fused|merged|replaced)\s+([\w.]+).*?\binto\s+([\w.]+)/.exec(change);
       if (into?.[2] && into[3]) {

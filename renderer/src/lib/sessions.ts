@@ -131,3 +131,27 @@ export function toRunOutcome(saved: SavedOutcome): RunOutcome {
   };
   return { ok: true, result };
 }
+
+/** Sessions as the sidebar lists them: the one run in last first. */
+export function sortSessions(sessions: readonly SessionInfo[]): SessionInfo[] {
+  return [...sessions].sort((a, b) => (b.lastRunAt ?? b.updatedAt).localeCompare(a.lastRunAt ?? a.updatedAt));
+}
+
+/**
+ * The list with a session as a save left it: replaced, or added when new. A reply that comes late
+ * (the other column's run, saved before it) does not put back an older state of the session.
+ */
+export function withSession(sessions: readonly SessionInfo[], info: SessionInfo): SessionInfo[] {
+  const known = sessions.find((s) => s.id === info.id);
+  if (known && known.updatedAt > info.updatedAt) return [...sessions];
+  return sortSessions([...sessions.filter((s) => s.id !== info.id), info]);
+}
+
+/** A session's detail with the runs a save added (oldest first, as the engine lists them). */
+export function withRuns<D extends SessionInfo & { runs: RunSummary[] }>(detail: D, info: SessionInfo, runs: readonly RunSummary[]): D {
+  const newer = info.updatedAt >= detail.updatedAt ? info : detail;
+  const merged = [...detail.runs.filter((r) => !runs.some((n) => n.id === r.id)), ...runs].sort((a, b) => a.id - b.id);
+  return { ...detail, ...pickInfo(newer), runs: merged };
+}
+
+const pickInfo = ({ id, name, notes, createdAt, updatedAt, runCount, lastRunAt }: SessionInfo): SessionInfo => ({ id, name, notes, createdAt, updatedAt, runCount, lastRunAt });

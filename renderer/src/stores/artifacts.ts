@@ -1,11 +1,11 @@
 import { defineStore } from "pinia";
 import { reactive } from "vue";
-import { errorCode } from "../../../shared/client";
+import { errorCode, errorMessage } from "../../../shared/client";
 import { type ArtifactMediaType, MAX_ARTIFACT_BYTES } from "../../../shared/contract";
 import type { ArtifactInfo } from "../../../shared/sessions";
 import { fetchDownload } from "../lib/transfers";
+import { useEngine } from "./engine";
 import { useSessions } from "./sessions";
-import { useWorkbench } from "./workbench";
 
 /**
  * Files kept with saved runs, as the window sees them: a chart card saves its chart into the run
@@ -19,7 +19,6 @@ export interface ChartSaveTarget {
   label?: string;
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message.replace(/^\[[a-z-]+\] /, "") : String(error));
 
 /** The base64 body of a data: URL (what ECharts' getDataURL gives). */
 const base64Of = (dataUrl: string): string => dataUrl.slice(dataUrl.indexOf(",") + 1);
@@ -34,7 +33,7 @@ export const useArtifacts = defineStore("artifacts", () => {
   const busy = reactive(new Set<string>());
 
   const client = () => {
-    const c = useWorkbench().client;
+    const c = useEngine().client;
     if (!c) throw new Error("not connected to the engine");
     return c;
   };
@@ -43,7 +42,7 @@ export const useArtifacts = defineStore("artifacts", () => {
     try {
       lists[runId] = (await client().call("runGet", { run: runId })).artifacts;
     } catch (error) {
-      useWorkbench().say(`could not list the files of run #${runId}: ${message(error)}`, "error");
+      useEngine().say(`could not list the files of run #${runId}: ${errorMessage(error)}`, "error");
     }
   }
 
@@ -52,7 +51,7 @@ export const useArtifacts = defineStore("artifacts", () => {
    * same chart saved again, in the other theme) is replaced once the user agrees.
    */
   async function save(runId: number, name: string, mediaType: ArtifactMediaType, dataBase64: string, confirmReplace: (what: string) => boolean = (what) => window.confirm(what)): Promise<boolean> {
-    const wb = useWorkbench();
+    const wb = useEngine();
     const size = decodedBytes(dataBase64);
     if (size > MAX_ARTIFACT_BYTES) {
       wb.say(`${name} is ${(size / 1e6).toFixed(1)} MB: a run keeps files of up to ${(MAX_ARTIFACT_BYTES / 1e6).toFixed(1)} MB`, "error");
@@ -74,7 +73,7 @@ export const useArtifacts = defineStore("artifacts", () => {
       void useSessions().refresh();
       return true;
     } catch (error) {
-      if (errorCode(error) !== "conflict") wb.say(`could not save ${name} to run #${runId}: ${message(error)}`, "error");
+      if (errorCode(error) !== "conflict") wb.say(`could not save ${name} to run #${runId}: ${errorMessage(error)}`, "error");
       return false;
     } finally {
       busy.delete(key);
@@ -93,7 +92,7 @@ export const useArtifacts = defineStore("artifacts", () => {
     try {
       await fetchDownload(await client().call("artifactGet", { run: runId, name }));
     } catch (error) {
-      useWorkbench().say(`could not download ${name}: ${message(error)}`, "error");
+      useEngine().say(`could not download ${name}: ${errorMessage(error)}`, "error");
     } finally {
       busy.delete(key);
     }

@@ -1,13 +1,17 @@
 import { defineStore } from "pinia";
 import { computed, reactive, ref, watch } from "vue";
 import type { BenchProgress, BenchResult } from "../../../shared/bench";
-import { errorCode } from "../../../shared/client";
+import { errorMessage } from "../../../shared/client";
 import type { Result } from "../../../shared/contract";
 import type { RunMode } from "../../../shared/run";
+import { useCall } from "../composables/use-call";
 import { measuredCases } from "../lib/bench-charts";
 import { parseBatches, parseThreads, progressFraction } from "../lib/bench-form";
+import { useEditor } from "./editor";
+import { useEngine } from "./engine";
+import { useImportedCode } from "./imported-code";
+import { useRun } from "./run";
 import { useSessions } from "./sessions";
-import { type CallStatus, useWorkbench } from "./workbench";
 
 /**
  * The Bench tab: its settings, the one bench call at a time (with its progress events), and the
@@ -32,10 +36,9 @@ export interface BenchSettings {
 
 export type BenchReply = Result<"bench">;
 
-const message = (error: unknown) => (error instanceof Error ? error.message.replace(/^\[[a-z-]+\] /, "") : String(error));
-
 export const useBench = defineStore("bench", () => {
-  const wb = useWorkbench();
+  const engine = useEngine();
+  const editor = useEditor();
 
   const settings = reactive<BenchSettings>({
     modes: { eager: true, "graph:tfjs": true, "graph:ort": true },
@@ -47,19 +50,28 @@ export const useBench = defineStore("bench", () => {
     profile: true,
   });
 
-  const status = ref<CallStatus>("idle");
-  const callId = ref<string | null>(null);
   const progress = ref<BenchProgress | null>(null);
   /** Waiting behind another bench (they run one at a time): its place in the queue. */
   const queued = ref<number | null>(null);
   /** The bar never runs backwards within one bench (a phase's budget can restart). */
   const fraction = ref(0);
-  const startedAt = ref<number | null>(null);
-  const finishedAt = ref<number | null>(null);
   const cancelling = ref(false);
-  const reply = ref<BenchReply | null>(null);
+  const call = useCall("bench", {
+    // A cancelled bench answers with what it measured, marked interrupted.
+    statusOf: (answer) => (!answer.ok ? "failed" : answer.result?.interrupted ? "cancelled" : "done"),
+    onEvent: (event) => {
+      if (event.event === "benchProgress") {
+        progress.value = event.data;
+        queued.value = null;
+        fraction.value = Math.max(fraction.value, progressFraction(event.data));
+      } else if (event.event === "progress") queued.value = event.data.phase === "queued" ? (event.data.position ?? 1) : null;
+    },
+  });
+  const { status, callId, startedAt, finishedAt, result: reply } = call;
+  /** The last bench was cancelled before it answered (it was still waiting, or starting). */
+  const stoppedEarly = ref(false);
   /** The call itself failed (connection, contract): its message. */
-  const failure = ref<string | null>(null);
+  const failure = computed(() => (stoppedEarly.value ? "Cancelled before anything was measured." : call.failure.value));
   /** The source and batch sizes of the bench shown, to say when it is of another model. */
   const benchedSource = ref<string | null>(null);
   const benchedBatches = ref<(number | null)[] | null>(null);
@@ -92,27 +104,10 @@ export const useBench = defineStore("bench", () => {
   });
   const error = computed(() => (reply.value && !reply.value.ok ? reply.value.error : null));
   /** Whether the result shown is of the model in the editor now. */
-  const sameSource = computed(() => benchedSource.value !== null && benchedSource.value === wb.source);
+  const sameSource = computed(() => benchedSource.value !== null && benchedSource.value === editor.source);
   /** The batch sizes that measured something: what the memory and profile cards can show. */
   const cases = computed(() => (result.value ? measuredCases(result.value) : []));
   const selectedCase = computed(() => cases.value[Math.min(caseIndex.value, cases.value.length - 1)] ?? null);
-
-  watch(
-    () => wb.client,
-    (c) => {
-      if (!c) return;
-      c.on("benchProgress", (data, job) => {
-        if (job !== callId.value || status.value !== "running") return;
-        progress.value = data;
-        queued.value = null;
-        fraction.value = Math.max(fraction.value, progressFraction(data));
-      });
-      c.on("progress", (data, job) => {
-        if (job === callId.value && status.value === "running") queued.value = data.phase === "queued" ? (data.position ?? 1) : null;
-      });
-    },
-    { immediate: true },
-  );
 
   // Another model in the editor (an example, New, Open): the heat colours of this one no longer apply.
   watch(sameSource, (same) => {
@@ -128,73 +123,52 @@ export const useBench = defineStore("bench", () => {
   }
 
   async function run(): Promise<void> {
-    const c = wb.client;
-    if (!c || running.value || formError.value) return;
-    const sessions = useSessions();
-    if (sessions.needsTrust && !(await sessions.ensureTrusted())) return;
+    if (!engine.client || running.value || formError.value) return;
+    const guard = useImportedCode();
+    if (guard.needsTrust && !(await guard.ensureTrusted())) return;
     if (running.value) return;
     const b = batches.value;
     const t = threads.value;
     if (!b.ok || !t.ok) return;
-    const id = c.nextId();
-    const source = wb.source;
+    const source = editor.source;
+    const { seed, eagerBackend } = useRun().settings;
     runBatches.value = b.value;
-    status.value = "running";
-    callId.value = id;
     progress.value = null;
     queued.value = null;
     fraction.value = 0;
-    failure.value = null;
     cancelling.value = false;
-    startedAt.value = performance.now();
-    finishedAt.value = null;
-    try {
-      const answer = await c.bench(
-        {
-          model: { source, filename: wb.filename.trim() || "model.ts" },
-          modes: modes.value,
-          batches: b.value,
-          threads: t.value,
-          warmupS: settings.warmupS,
-          minTimeS: settings.minTimeS,
-          maxTimeS: settings.maxTimeS,
-          profile: settings.profile,
-          seed: wb.settings.seed,
-          backend: wb.settings.eagerBackend,
-          session: benchSession(),
-        },
-        { id },
-      );
-      sessions.noteSaved(answer);
-      if (callId.value !== id) return;
-      reply.value = answer;
-      benchedSource.value = source;
-      benchedBatches.value = b.value;
-      caseIndex.value = 0;
-      if (answer.ok && answer.result && heat.value !== "off" && !answer.result.cases.some((k) => k.profiles.some((p) => p.variant === heat.value))) heat.value = "off";
-      status.value = !answer.ok ? "failed" : answer.result?.interrupted ? "cancelled" : "done";
-    } catch (e) {
-      if (callId.value !== id) return;
-      const cancelled = errorCode(e) === "cancelled";
-      status.value = cancelled ? "cancelled" : "failed";
-      failure.value = cancelled ? "Cancelled before anything was measured." : message(e);
-    } finally {
-      if (callId.value === id) {
-        finishedAt.value = performance.now();
-        cancelling.value = false;
-      }
-    }
+    stoppedEarly.value = false;
+    const answer = await call.run({
+      model: { source, filename: editor.filename.trim() || "model.ts" },
+      modes: modes.value,
+      batches: b.value,
+      threads: t.value,
+      warmupS: settings.warmupS,
+      minTimeS: settings.minTimeS,
+      maxTimeS: settings.maxTimeS,
+      profile: settings.profile,
+      seed,
+      backend: eagerBackend,
+      session: benchSession(),
+    });
+    cancelling.value = false;
+    stoppedEarly.value = !answer && status.value === "cancelled";
+    if (!answer) return;
+    useSessions().noteSaved(answer);
+    benchedSource.value = source;
+    benchedBatches.value = b.value;
+    caseIndex.value = 0;
+    if (answer.ok && answer.result && heat.value !== "off" && !answer.result.cases.some((k) => k.profiles.some((p) => p.variant === heat.value))) heat.value = "off";
   }
 
   async function cancel(): Promise<void> {
-    const c = wb.client;
-    if (!c || !callId.value || !running.value) return;
+    if (!running.value) return;
     cancelling.value = true;
     try {
-      await c.cancel(callId.value);
+      await call.cancel();
     } catch (e) {
       cancelling.value = false;
-      wb.say(`could not cancel the bench: ${message(e)}`, "error");
+      engine.say(`could not cancel the bench: ${errorMessage(e)}`, "error");
     }
   }
 

@@ -1,5 +1,7 @@
-import { computed, ref } from "vue";
+import { defineStore } from "pinia";
+import { computed, ref, watch } from "vue";
 import { readLocal, writeLocal } from "../lib/local";
+import { useEditor } from "./editor";
 
 /**
  * The guard in front of code that came in a bundle. When the editor's source is opened from a run
@@ -21,8 +23,8 @@ export interface ImportedCode {
   session: string;
 }
 
-/** The guard's state and actions, for the sessions store to hold and expose. */
-export function importedCodeGuard() {
+/** The guard's state and actions. */
+function importedCodeGuard() {
   const imported = ref<ImportedCode | null>(null);
   const trusted = ref<string[]>(
     (() => {
@@ -75,3 +77,14 @@ export function importedCodeGuard() {
 
   return { imported, needsTrust, trustPrompt, ensureTrusted, answerTrust, sourceReplaced };
 }
+
+/**
+ * The guard as a store: what runs the editor's model (run columns, export, bench) asks it first,
+ * and opening a saved run sets `imported`. Any other model loaded into the editor clears it.
+ */
+export const useImportedCode = defineStore("importedCode", () => {
+  const guard = importedCodeGuard();
+  // Synchronous: a saved run's source is loaded, then marked imported, in one step.
+  watch(() => useEditor().generation, guard.sourceReplaced, { flush: "sync" });
+  return guard;
+});

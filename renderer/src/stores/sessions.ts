@@ -1,30 +1,26 @@
 import { defineStore } from "pinia";
 import { computed, reactive, ref, shallowRef, watch } from "vue";
-import type { Comparison, RunRecord, RunSummary, SavedRef, SessionDetail, SessionInfo, SourceSnapshot } from "../../../shared/sessions";
-import { columnFor, defaultSessionName, importedFrom, sessionMatches, toRunOutcome, uniqueName } from "../lib/sessions";
+import { errorMessage } from "../../../shared/client";
+import type { SavedInto } from "../../../shared/contract";
+import type { Comparison, RunRecord, RunSummary, SessionDetail, SessionInfo, SourceSnapshot } from "../../../shared/sessions";
+import { defaultSessionName, sessionMatches, sortSessions, uniqueName, withRuns, withSession } from "../lib/sessions";
 import { readLocal, writeLocal } from "../lib/local";
 import { fetchDownload, uploadFile } from "../lib/transfers";
-import { importedCodeGuard } from "./imported-code";
-import { useWorkbench } from "./workbench";
-
+import { useEngine } from "./engine";
 
 /**
  * Saved sessions as the window sees them: which session new runs go to, the sidebar's list and the
- * selected session's runs, opening a past run (its source into the editor, its result into its
- * column), bundles in and out, the compare view's data, and the guard in front of code that came
- * in a bundle.
+ * selected session's runs, bundles in and out, and the compare view's data. It knows nothing of
+ * the editor or the run columns: opening a past run into them is reopen.ts's, and the guard in
+ * front of code that came in a bundle is imported-code.ts's.
  *
- * Other stores save into `currentName` (pass it as `session` to run, export and bench), hand each
- * reply to `noteSaved`, and call `ensureTrusted()` before running anything (see below).
- *
- * Imported code: see imported-code.ts.
+ * Other stores save into `currentName` (pass it as `session` to run, export and bench) and hand
+ * each reply to `noteSaved`.
  */
 
 const CURRENT_KEY = "tandem.session";
 
 export type LoadStatus = "idle" | "loading" | "done" | "failed";
-
-const message = (error: unknown) => (error instanceof Error ? error.message.replace(/^\[[a-z-]+\] /, "") : String(error));
 
 export const useSessions = defineStore("sessions", () => {
   /** The session new runs are saved into: the last one used, else today's (created by the first run). */
@@ -50,9 +46,9 @@ export const useSessions = defineStore("sessions", () => {
   /** Whether a search still waits for some sessions' model files. */
   const searching = computed(() => !!search.value.trim() && list.value.some((s) => modelFiles[s.id]?.stamp !== s.updatedAt));
 
-  const wb = () => useWorkbench();
+  const engine = useEngine();
   const client = () => {
-    const c = wb().client;
+    const c = engine.client;
     if (!c) throw new Error("not connected to the engine");
     return c;
   };
@@ -72,25 +68,18 @@ export const useSessions = defineStore("sessions", () => {
         again = false;
         if (listStatus.value !== "done") listStatus.value = "loading";
         try {
-          list.value = [...(await client().call("sessionsList", {}))].sort((a, b) => (b.lastRunAt ?? b.updatedAt).localeCompare(a.lastRunAt ?? a.updatedAt));
+          list.value = sortSessions(await client().call("sessionsList", {}));
           listStatus.value = "done";
           listError.value = null;
         } catch (error) {
           listStatus.value = "failed";
-          listError.value = message(error);
+          listError.value = errorMessage(error);
         }
         if (selectedId.value !== null) await loadDetail(selectedId.value);
         if (search.value.trim()) void loadModelFiles();
       } while (again);
     })().finally(() => (refreshing = null));
     return refreshing;
-  }
-
-  let refreshTimer: number | undefined;
-  /** A refresh soon: both columns of a run save within moments of each other. */
-  function refreshSoon(): void {
-    clearTimeout(refreshTimer);
-    refreshTimer = window.setTimeout(() => void refresh(), 150);
   }
 
   async function loadDetail(id: number): Promise<void> {
@@ -105,7 +94,7 @@ export const useSessions = defineStore("sessions", () => {
       if (selectedId.value !== id) return;
       detailStatus.value = "failed";
       detail.value = null;
-      wb().say(`could not open the session: ${message(error)}`, "error");
+      engine.say(`could not open the session: ${errorMessage(error)}`, "error");
     }
   }
 
@@ -149,15 +138,28 @@ export const useSessions = defineStore("sessions", () => {
   // ---- saving ----------------------------------------------------------------------------------
 
   /**
-   * What a run, export or bench reply says about saving: where it went (the sidebar follows), or
-   * why it was not saved (a notice; the result itself is shown all the same).
+   * What a run, export or bench reply says about saving: where it went, which the sidebar takes in
+   * as it is (the reply carries the session and the runs it gained, so nothing is fetched again),
+   * or why it was not saved (a notice; the result itself is shown all the same).
    */
-  function noteSaved(reply: { saved?: SavedRef; saveError?: string }): void {
-    if (reply.saveError) wb().say(`The result is shown but was not saved to “${currentName.value}”: ${reply.saveError}`, "error");
-    if (reply.saved) {
-      writeLocal(CURRENT_KEY, currentName.value);
-      if (selectedId.value === null) selectedId.value = reply.saved.sessionId;
-      refreshSoon();
+  function noteSaved(reply: { saved?: SavedInto; saveError?: string }): void {
+    if (reply.saveError) engine.say(`The result is shown but was not saved to “${currentName.value}”: ${reply.saveError}`, "error");
+    if (!reply.saved) return;
+    writeLocal(CURRENT_KEY, currentName.value);
+    const { info, runs } = reply.saved;
+    const before = list.value.find((s) => s.id === info.id);
+    list.value = withSession(list.value, info);
+    const known = modelFiles[info.id];
+    // Search's model files stay complete when they were: these runs' files join them.
+    if (known && known.stamp === before?.updatedAt) modelFiles[info.id] = { stamp: info.updatedAt, files: [...new Set([...known.files, ...runs.map((r) => r.modelFile)])] };
+    if (detail.value?.id === info.id) detail.value = withRuns(detail.value, info, runs);
+    else if (selectedId.value === null) {
+      selectedId.value = info.id;
+      // A session this window saw begin holds only these runs; an older one is read once.
+      if (info.runCount === runs.length) {
+        detail.value = { ...info, runs };
+        detailStatus.value = "done";
+      } else void loadDetail(info.id);
     }
   }
 
@@ -175,7 +177,7 @@ export const useSessions = defineStore("sessions", () => {
       await select(created.id);
       return list.value.find((s) => s.id === created.id) ?? null;
     } catch (error) {
-      wb().say(`could not create a session: ${message(error)}`, "error");
+      engine.say(`could not create a session: ${errorMessage(error)}`, "error");
       return null;
     }
   }
@@ -190,7 +192,7 @@ export const useSessions = defineStore("sessions", () => {
       await refresh();
       return true;
     } catch (error) {
-      wb().say(`could not rename: ${message(error)}`, "error");
+      engine.say(`could not rename: ${errorMessage(error)}`, "error");
       return false;
     }
   }
@@ -202,7 +204,7 @@ export const useSessions = defineStore("sessions", () => {
       if (detail.value?.id === id) detail.value = { ...detail.value, ...info, runs: detail.value.runs };
       return true;
     } catch (error) {
-      wb().say(`could not save the notes: ${message(error)}`, "error");
+      engine.say(`could not save the notes: ${errorMessage(error)}`, "error");
       return false;
     }
   }
@@ -213,10 +215,10 @@ export const useSessions = defineStore("sessions", () => {
       if (session.name === currentName.value) currentName.value = defaultSessionName();
       checked.value = checked.value.filter((r) => r.sessionId !== id);
       if (selectedId.value === id) await select(null);
-      wb().say(`deleted “${session.name}” and its ${runs} run${runs === 1 ? "" : "s"}`);
+      engine.say(`deleted “${session.name}” and its ${runs} run${runs === 1 ? "" : "s"}`);
       await refresh();
     } catch (error) {
-      wb().say(`could not delete: ${message(error)}`, "error");
+      engine.say(`could not delete: ${errorMessage(error)}`, "error");
     }
   }
 
@@ -227,9 +229,9 @@ export const useSessions = defineStore("sessions", () => {
     try {
       const { download: file, runs } = await client().call("sessionExport", { session: id });
       await fetchDownload(file);
-      wb().say(`exported ${runs} run${runs === 1 ? "" : "s"} as ${file.name}`);
+      engine.say(`exported ${runs} run${runs === 1 ? "" : "s"} as ${file.name}`);
     } catch (error) {
-      wb().say(`could not export the session: ${message(error)}`, "error");
+      engine.say(`could not export the session: ${errorMessage(error)}`, "error");
     } finally {
       busy.exporting = null;
     }
@@ -241,11 +243,11 @@ export const useSessions = defineStore("sessions", () => {
     try {
       const id = await uploadFile(file);
       const result = await client().call("sessionImport", { from: { upload: id } });
-      wb().say(`Imported ${result.imported} run${result.imported === 1 ? "" : "s"} into “${result.session.name}”${result.skipped ? ` (${result.skipped} already here, skipped)` : ""}`);
+      engine.say(`Imported ${result.imported} run${result.imported === 1 ? "" : "s"} into “${result.session.name}”${result.skipped ? ` (${result.skipped} already here, skipped)` : ""}`);
       await refresh();
       await select(result.session.id);
     } catch (error) {
-      wb().say(`could not import ${file.name}: ${message(error)}`, "error");
+      engine.say(`could not import ${file.name}: ${errorMessage(error)}`, "error");
     } finally {
       busy.importing = false;
     }
@@ -253,88 +255,7 @@ export const useSessions = defineStore("sessions", () => {
 
   // ---- opening past runs -------------------------------------------------------------------------
 
-  async function sourceOf(record: Pick<RunRecord, "sourceId">): Promise<SourceSnapshot | null> {
-    if (!record.sourceId) return null;
-    return client().call("sourceGet", { hash: record.sourceId });
-  }
 
-  /** The file name the editor takes for a restored source: the run's own, or the snapshot's entry for imported runs. */
-  function editorName(record: RunRecord, snapshot: SourceSnapshot): string {
-    return importedFrom(record.origin) || !record.modelFile ? snapshot.entry : record.modelFile;
-  }
-
-  /**
-   * Opens saved runs: the first one's source into the editor (asking first when the editor holds
-   * unsaved changes), and each one's result into its column (eager or graph), marked as restored.
-   */
-  async function openRuns(ids: number[], confirmDiscard: (what: string) => boolean = (what) => window.confirm(what)): Promise<boolean> {
-    const first = ids[0];
-    if (first === undefined) return false;
-    busy.opening = first;
-    try {
-      const records = await Promise.all(ids.map((id) => client().call("runGet", { run: id })));
-      const lead = records[0] as RunRecord;
-      const snapshot = await sourceOf(lead).catch(() => null);
-      const w = wb();
-      if (snapshot) {
-        const entry = snapshot.files.find((f) => f.path === snapshot.entry) ?? snapshot.files[0];
-        if (entry) {
-          if (w.dirty && w.source !== entry.text && !confirmDiscard(`Discard your changes to ${w.filename} and open the source of run #${lead.id}?`)) return false;
-          w.restoreSource(editorName(lead, snapshot), entry.text);
-          const bundle = importedFrom(lead.origin);
-          if (bundle) imported.value = { bundle, hash: snapshot.hash, runId: lead.id, session: lead.sessionName };
-          if (snapshot.files.length > 1) w.say(`Run #${lead.id}'s model imports ${snapshot.files.length - 1} more file${snapshot.files.length === 2 ? "" : "s"}: the editor holds ${snapshot.entry} alone; its imports resolve from disk.`);
-        }
-      } else {
-        w.say(`Run #${lead.id}'s source was not saved: its result is shown, the editor is unchanged.`, "error");
-      }
-      let shown = 0;
-      for (const record of records) {
-        const column = record.kind === "run" ? columnFor(record.mode ?? (record.outcome.ok ? record.outcome.result.mode : null)) : null;
-        if (!column) continue;
-        if (w.restoreResult(column, toRunOutcome(record.outcome), { session: record.sessionName, createdAt: record.createdAt, runId: record.id, mode: record.mode, backend: record.backend, seed: record.seed })) shown++;
-      }
-      if (!shown && lead.kind !== "run") w.say(`Opened the source of ${lead.kind} #${lead.id}; its results are not a run's and stay in the sessions sidebar.`);
-      return true;
-    } catch (error) {
-      wb().say(`could not open the run: ${message(error)}`, "error");
-      return false;
-    } finally {
-      busy.opening = null;
-    }
-  }
-
-  /**
-   * Opens one saved run, and its partner in the other column when there is one: a run of the other
-   * column from the same source (snapshot), the one made closest in time (Run both makes two).
-   */
-  async function openRun(run: RunSummary, runs: readonly RunSummary[] = detail.value?.runs ?? []): Promise<boolean> {
-    const column = columnFor(run.mode);
-    const source = run.sourceId ?? run.sourceHash;
-    const partner =
-      run.kind === "run" && column && source
-        ? [...runs]
-            .filter((r) => r.kind === "run" && (r.sourceId ?? r.sourceHash) === source && columnFor(r.mode) && columnFor(r.mode) !== column && r.id !== run.id)
-            .sort((a, b) => Math.abs(Date.parse(a.createdAt) - Date.parse(run.createdAt)) - Math.abs(Date.parse(b.createdAt) - Date.parse(run.createdAt)))[0]
-        : undefined;
-    return openRuns(partner ? [run.id, partner.id] : [run.id]);
-  }
-
-  /** Opens a session: new runs go to it, and its latest run comes back into the editor and columns. */
-  async function openSession(id: number): Promise<boolean> {
-    await select(id);
-    const session = detail.value;
-    if (!session || session.id !== id) return false;
-    currentName.value = session.name;
-    const latest = [...session.runs].filter((r) => r.sourceId).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id)[0];
-    if (!latest) {
-      wb().say(`“${session.name}” has no runs yet: new runs are saved to it`);
-      return true;
-    }
-    return openRun(latest, session.runs);
-  }
-
-  const { imported, needsTrust, trustPrompt, ensureTrusted, answerTrust, sourceReplaced } = importedCodeGuard();
 
   // ---- compare -----------------------------------------------------------------------------------
 
@@ -370,7 +291,7 @@ export const useSessions = defineStore("sessions", () => {
     } catch (error) {
       if (token !== compareToken) return;
       compare.status = "failed";
-      compare.failure = message(error);
+      compare.failure = errorMessage(error);
     }
   }
 
@@ -393,9 +314,6 @@ export const useSessions = defineStore("sessions", () => {
     detailStatus,
     checked,
     busy,
-    imported,
-    needsTrust,
-    trustPrompt,
     compare,
     refresh,
     select,
@@ -407,12 +325,6 @@ export const useSessions = defineStore("sessions", () => {
     remove,
     exportSession,
     importBundle,
-    openRuns,
-    openRun,
-    openSession,
-    ensureTrusted,
-    answerTrust,
-    sourceReplaced,
     toggleChecked,
     compareRuns,
     closeCompare,
