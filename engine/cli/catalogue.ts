@@ -22,7 +22,7 @@ export interface Catalogue {
 }
 
 /** Tensor members that exist for the engine (kernels, state_dict loading), not for model code. */
-const INTERNAL_TENSOR_MEMBERS = new Set(["constructor", "raw", "inLayout", "assign"]);
+const INTERNAL_TENSOR_MEMBERS = new Set(["constructor", "raw", "rawShape", "inLayout", "assign"]);
 /** Top-level exports that are namespaces or classes listed elsewhere. */
 const NOT_FUNCTIONS = new Set(["nn", "F", "Tensor", "Parameter", "Generator", "ShapeError", "TandemError"]);
 

@@ -111,7 +111,9 @@ let onnxToOp: Map<string, string> | null = null;
 export function opForOnnxType(onnxType: string): string {
   if (onnxToOp === null) {
     const map = new Map<string, string>();
-    const forms = allOps().flatMap((def) => ("ops" in def.onnx ? [{ name: def.name, ops: def.onnx.ops }] : []));
+    // Registration order, not allOps()'s alphabetical one: conv2d (registered before conv1d, which
+    // builds on its kernel) keeps ONNX's Conv.
+    const forms = [...registry.values()].flatMap((def) => ("ops" in def.onnx ? [{ name: def.name, ops: def.onnx.ops }] : []));
     for (const { name, ops } of forms) if (ops[0] !== undefined && !map.has(ops[0])) map.set(ops[0], name);
     for (const { name, ops } of forms) for (const t of ops) if (!map.has(t)) map.set(t, name);
     onnxToOp = map;

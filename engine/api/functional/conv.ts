@@ -17,11 +17,11 @@ export interface Conv2dOptions {
 }
 
 /** PyTorch's [out, in/groups, kH, kW] to tfjs's HWIO. */
-const HWIO = [2, 3, 1, 0] as const;
+export const HWIO = [2, 3, 1, 0] as const;
 
-type Pads = [[number, number], [number, number]];
+export type Pads = [[number, number], [number, number]];
 
-function resolvePadding(padding: Conv2dOptions["padding"], kernel: [number, number], dilation: [number, number]): Pads {
+export function resolvePadding(padding: Conv2dOptions["padding"], kernel: [number, number], dilation: [number, number]): Pads {
   if (padding === "valid") return [[0, 0], [0, 0]];
   if (padding === "same") {
     // PyTorch puts the odd pixel of 'same' padding at the bottom/right, like TensorFlow.
@@ -78,7 +78,7 @@ function convNHWC(x: tf.Tensor4D, filter: tf.Tensor4D, stride: [number, number],
   return y;
 }
 
-function grouped(x: tf.Tensor4D, filter: tf.Tensor4D, groups: number, outC: number, stride: [number, number], dilation: [number, number], pads: Pads): tf.Tensor4D {
+export function grouped(x: tf.Tensor4D, filter: tf.Tensor4D, groups: number, outC: number, stride: [number, number], dilation: [number, number], pads: Pads): tf.Tensor4D {
   const inC = x.shape[3];
   if (groups === 1) return convNHWC(x, filter, stride, dilation, pads, false);
   if (groups === inC) {

@@ -12,3 +12,10 @@ export { scaled_dot_product_attention, type AttentionOptions } from "./attention
 export { leaky_relu, elu, relu6, hardtanh, hardsigmoid, hardswish, softplus, mish, glu, type InplaceOption } from "./activations";
 export { cosine_similarity, one_hot, type CosineSimilarityOptions } from "./similarity";
 export { group_norm, instance_norm, rms_norm, normalize, type GroupNormOptions, type InstanceNormOptions, type RmsNormOptions, type NormalizeOptions } from "./norm-composite";
+export { conv1d, type Conv1dOptions } from "./conv1d";
+export { conv_transpose1d, conv_transpose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from "./conv-transpose";
+export { interpolate, type InterpolateOptions, type InterpolateMode } from "./interpolate";
+export { pad, type PadOptions, type PadMode } from "./pad";
+export { max_pool1d, avg_pool1d, adaptive_avg_pool1d, type MaxPool1dOptions, type AvgPool1dOptions } from "./pool1d";
+export { adaptive_max_pool2d, type AdaptiveMaxPoolOptions } from "./adaptive-max-pool";
+export { pixel_shuffle, pixel_unshuffle } from "./pixel-shuffle";

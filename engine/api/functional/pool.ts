@@ -23,7 +23,7 @@ export interface AvgPool2dOptions {
   divisor_override?: number | null;
 }
 
-type Geometry = {
+export type Geometry = {
   kernel: [number, number];
   stride: [number, number];
   padding: [number, number];
@@ -34,8 +34,8 @@ type Geometry = {
 };
 
 /** PyTorch's pooling output size, including ceil_mode's rule that a window may not start in the padding. */
-function geometry(name: string, x: Tensor, kernelSize: IntPair, o: { stride?: IntPair | null; padding?: IntPair; dilation?: IntPair; ceil_mode?: boolean }): Geometry {
-  if (x.dim() !== 4) throw new OpError(name, [x.rawShape], `expected 4-D input [N, C, H, W], got ${x.dim()}-D`);
+export function geometry(name: string, x: { rawShape: readonly number[] }, kernelSize: IntPair, o: { stride?: IntPair | null; padding?: IntPair; dilation?: IntPair; ceil_mode?: boolean }): Geometry {
+  if (x.rawShape.length !== 4) throw new OpError(name, [x.rawShape], `expected 4-D input [N, C, H, W], got ${x.rawShape.length}-D`);
   const kernel = pair(kernelSize, `${name} kernel_size`);
   const stride = o.stride === undefined || o.stride === null ? kernel : pair(o.stride, `${name} stride`);
   const padding = pair(o.padding ?? 0, `${name} padding`);
@@ -58,10 +58,10 @@ function geometry(name: string, x: Tensor, kernelSize: IntPair, o: { stride?: In
 }
 
 /** The geometry as op attributes: kernels get everything they need from attrs. */
-const geometryAttrs = (g: Geometry): Geometry => ({ kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, out: g.out, extra: g.extra });
+export const geometryAttrs = (g: Geometry): Geometry => ({ kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, out: g.out, extra: g.extra });
 
-type MaxPoolAttrs = Geometry & { ceil_mode: boolean };
-type AvgPoolAttrs = Geometry & { ceil_mode: boolean; count_include_pad: boolean; divisor_override: number | null };
+export type MaxPoolAttrs = Geometry & { ceil_mode: boolean };
+export type AvgPoolAttrs = Geometry & { ceil_mode: boolean; count_include_pad: boolean; divisor_override: number | null };
 
 function emitPool(ctx: EmitContext<MaxPoolAttrs | AvgPoolAttrs>, onnx: "MaxPool" | "AveragePool"): string {
   const a = ctx.attrs;
@@ -75,7 +75,7 @@ function emitPool(ctx: EmitContext<MaxPoolAttrs | AvgPoolAttrs>, onnx: "MaxPool"
 }
 
 /** kH·kW per output element. */
-const windowFlops = ({ attrs, outputs }: { attrs: Geometry; outputs: readonly { shape: number[] }[] }) => numel(outputs[0]?.shape ?? []) * attrs.kernel[0] * attrs.kernel[1];
+export const windowFlops = ({ attrs, outputs }: { attrs: Geometry; outputs: readonly { shape: number[] }[] }) => numel(outputs[0]?.shape ?? []) * attrs.kernel[0] * attrs.kernel[1];
 
 function padNHWC(x: tf.Tensor4D, g: Geometry, value: number): tf.Tensor4D {
   const [ph, pw] = g.padding;
@@ -87,15 +87,19 @@ function padNHWC(x: tf.Tensor4D, g: Geometry, value: number): tf.Tensor4D {
 const toNHWC = (x: tf.Tensor): tf.Tensor4D => tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D;
 const toNCHW = (x: tf.Tensor): tf.Tensor => tf.transpose(x, [0, 3, 1, 2]);
 
-const MAX_POOL2D = defineOp<MaxPoolAttrs>({
+export const MAX_POOL2D = defineOp<MaxPoolAttrs>({
   name: "max_pool2d",
   summary: "2-D max pooling over NCHW input (stride, padding, dilation, ceil_mode)",
   kernel: ([x], g) => {
     // Padding with -inf means padded cells never win, which is how PyTorch treats them.
     const padded = padNHWC(toNHWC(castRaw(x as tf.Tensor, "float32")), g, -Infinity);
     const dilated = g.dilation[0] > 1 || g.dilation[1] > 1;
-    const y = dilated ? tf.pool(padded, g.kernel, "max", "valid", g.dilation, g.stride) : tf.maxPool(padded, g.kernel, g.stride, "valid");
-    return toNCHW(y);
+    if (!dilated) return toNCHW(tf.maxPool(padded, g.kernel, g.stride, "valid"));
+    // tf.pool takes a stride or a dilation, not both: pool densely, then keep every stride-th window.
+    const dense = tf.pool(padded, g.kernel, "max", "valid", g.dilation, 1);
+    const [n, h, w, c] = dense.shape as [number, number, number, number];
+    const strided = g.stride[0] > 1 || g.stride[1] > 1 ? tf.stridedSlice(dense, [0, 0, 0, 0], [n, h, w, c], [1, g.stride[0], g.stride[1], 1]) : dense;
+    return toNCHW(strided);
   },
   onnx: { ops: ["MaxPool"], emit: (ctx) => emitPool(ctx, "MaxPool") },
   flops: windowFlops,
@@ -129,7 +133,7 @@ function divisors(shape: readonly number[], g: Geometry, countIncludePad: boolea
   return out;
 }
 
-const AVG_POOL2D = defineOp<AvgPoolAttrs>({
+export const AVG_POOL2D = defineOp<AvgPoolAttrs>({
   name: "avg_pool2d",
   summary: "2-D average pooling over NCHW input (stride, padding, ceil_mode, count_include_pad, divisor_override)",
   kernel: ([x], g) => {
@@ -157,7 +161,7 @@ export function avg_pool2d(x: Tensor, kernelSize: IntPair, options: AvgPool2dOpt
  * Averaging matrix [in, out] with PyTorch's adaptive bins, floor(i*in/out) to ceil((i+1)*in/out);
  * laid out for a plain matMul (tfjs-wasm's transposeB path is slow).
  */
-function adaptiveWeights(inSize: number, outSize: number): Float32Array {
+export function adaptiveWeights(inSize: number, outSize: number): Float32Array {
   const m = new Float32Array(inSize * outSize);
   for (let i = 0; i < outSize; i++) {
     const start = Math.floor((i * inSize) / outSize);
@@ -192,7 +196,7 @@ export function adaptive_avg_pool2d(x: Tensor, outputSize: number | readonly (nu
   return apply(ADAPTIVE_AVG_POOL2D, [x], { output_size: [oh, ow] });
 }
 
-const ADAPTIVE_AVG_POOL2D = defineOp<{ output_size: [number, number] }>({
+export const ADAPTIVE_AVG_POOL2D = defineOp<{ output_size: [number, number] }>({
   name: "adaptive_avg_pool2d",
   summary: "2-D average pooling to a given output size, PyTorch's bins",
   kernel: ([x], attrs) => {

@@ -17,3 +17,10 @@ export { TransformerEncoderLayer, TransformerDecoderLayer, type TransformerActiv
 export { Transformer, TransformerEncoder, TransformerDecoder, type TransformerOptions, type TransformerCall, type TransformerEncoderOptions, type TransformerEncoderCall, type TransformerDecoderOptions } from "./transformer";
 export { GroupNorm, InstanceNorm2d, RMSNorm, type GroupNormLayerOptions, type InstanceNormLayerOptions, type RMSNormLayerOptions } from "./normalization-more";
 export { ModuleDict, ParameterList, ParameterDict } from "./container-dicts";
+export { Conv1d, type Conv1dLayerOptions } from "./conv1d";
+export { ConvTranspose1d, ConvTranspose2d, type ConvTranspose1dLayerOptions, type ConvTranspose2dLayerOptions } from "./conv-transpose";
+export { Upsample } from "./upsample";
+export { ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d } from "./padding";
+export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool2d } from "./pooling-more";
+export { PixelShuffle, PixelUnshuffle } from "./pixel-shuffle";
+export { Unflatten } from "./unflatten";
