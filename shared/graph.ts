@@ -77,6 +77,11 @@ export const Parity = z.object({
   scale: z.number(),
   /** Null when both sides have the same NaNs and infinities (and in results saved before it existed). */
   mismatch: NonFiniteMismatch.nullable().default(null),
+  /**
+   * Why the values cannot be compared, when they cannot: an output that depends on random ops
+   * (randn_like at model.ts:9:20) which onnxruntime draws from its own generator. Null otherwise.
+   */
+  notCompared: z.string().nullable().default(null),
 });
 export type Parity = z.infer<typeof Parity>;
 

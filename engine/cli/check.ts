@@ -62,6 +62,10 @@ export function formatCheck(report: CheckReport): string {
     }
     const how = g.segments ? `split into ${g.graphCount} graphs at graph breaks` : g.fallback ?? `${g.callsTraced} -> ${g.callsOptimized} ops`;
     for (const p of m.parity) {
+      if (p.notCompared) {
+        lines.push(`  ${m.mode.padEnd(11)} skip   ${p.output}: not compared: ${p.notCompared}  [${how}]`);
+        continue;
+      }
       const nonFinite = p.mismatch ? `${describeMismatch(p.mismatch)}; ` : "";
       lines.push(`  ${m.mode.padEnd(11)} ${p.pass ? "pass " : "FAIL "}  ${p.output}: ${nonFinite}max abs ${short(p.maxAbsDiff)}, max rel ${short(p.maxRelDiff)}, max|eager| ${short(p.scale)}  [${how}]`);
     }

@@ -20,6 +20,7 @@ export function formatBreaks(g: GraphRunSummary): string[] {
 
 /** One output's parity with eager; where NaNs or infinities differ, the first place they do. */
 function parityLine(p: Parity): string {
+  if (p.notCompared) return `  parity with eager  ${p.output}: not compared: ${p.notCompared}`;
   const diffs = `max abs diff ${p.maxAbsDiff.toExponential(2)}, max rel diff ${p.maxRelDiff.toExponential(2)}`;
   return `  parity with eager  ${p.output}: ${p.mismatch ? `${describeMismatch(p.mismatch)}; elsewhere ${diffs}` : diffs}`;
 }
@@ -72,7 +73,8 @@ function formatParity(e: ExportSummary): string {
   const { parity, tolerance, withinTolerance } = e.onnxruntime;
   const worst = (f: (p: (typeof parity)[number]) => number) => Math.max(0, ...parity.map(f)).toExponential(2);
   const mismatches = parity.flatMap((p) => (p.mismatch ? [`${p.output}: ${describeMismatch(p.mismatch, "onnxruntime")}`] : []));
-  const diff = `max abs diff from eager ${worst((p) => p.maxAbsDiff)} (max rel ${worst((p) => p.maxRelDiff)})${mismatches.map((m) => `; ${m}`).join("")}`;
+  const skipped = parity.flatMap((p) => (p.notCompared ? [`${p.output} not compared: ${p.notCompared}`] : []));
+  const diff = `max abs diff from eager ${worst((p) => (p.notCompared ? 0 : p.maxAbsDiff))} (max rel ${worst((p) => (p.notCompared ? 0 : p.maxRelDiff))})${[...mismatches, ...skipped].map((m) => `; ${m}`).join("")}`;
   if (!tolerance || withinTolerance === null) return diff;
   const bound = `atol ${tolerance.atol} + rtol ${tolerance.rtol} x max|eager|`;
   return `${diff}, ${withinTolerance ? "within" : "OUTSIDE"} ${bound}`;

@@ -12,7 +12,7 @@ function recording(async: boolean, failAt = -1): { runner: GraphRunner; log: str
   const outputs = (n: number) => ({
     check: () => {
       log.push(`check ${n}`);
-      return { outputs: [], parity: [{ output: "y", maxAbsDiff: n, maxRelDiff: 0, scale: 1, mismatch: null }] };
+      return { outputs: [], parity: [{ output: "y", maxAbsDiff: n, maxRelDiff: 0, scale: 1, mismatch: null, notCompared: null }] };
     },
     release: () => log.push(`release ${n}`),
   });

@@ -5,6 +5,7 @@ import type { ExportSummary, Parity } from "../../shared/graph";
 import type { Quantize } from "../../shared/run";
 import type { Tensor } from "../api";
 import { type ExportResult, exportOnnx } from "../graph/export/onnx-export";
+import { randomSourcesOfOutputs } from "../graph/random-sources";
 import type { TraceResult } from "../graph/tracer";
 import type { FeedTensor, HostTensor } from "../onnx/host-tensor";
 import { checkModelWithPython, pythonOnnxUnavailableReason } from "../onnx/python-checker";
@@ -43,11 +44,20 @@ function hostParity(name: string, got: HostTensor, expected: Tensor): Parity {
   return parityOfValues(name, got.shape, values as ArrayLike<number>, expected.raw.dataSync());
 }
 
+/** onnxruntime's outputs against eager's; those that depend on random ops are marked as not comparable. */
+function paritiesOf(ex: ExportResult, traced: TraceResult, out: Record<string, HostTensor>): Parity[] {
+  const random = randomSourcesOfOutputs(traced.graph);
+  return ex.outputs.map((o, i) => {
+    const p = hostParity(o.tandem, out[o.onnx] as HostTensor, (traced.eagerOutputs[i] as [string, Tensor])[1]);
+    const sources = random[i];
+    return sources ? { ...p, notCompared: `depends on random ops (${sources}), which onnxruntime draws from its own generator` } : p;
+  });
+}
+
 async function paritiesInOrt(ex: ExportResult, traced: TraceResult, args: readonly Tensor[]): Promise<Parity[]> {
   const session = await createSession(ex.bytes, { intraOpNumThreads: 1 });
   try {
-    const out = await session.run(feedsFor(ex, args));
-    return ex.outputs.map((o, i) => hostParity(o.tandem, out[o.onnx] as HostTensor, (traced.eagerOutputs[i] as [string, Tensor])[1]));
+    return paritiesOf(ex, traced, await session.run(feedsFor(ex, args)));
   } finally {
     await session.release();
   }
@@ -125,7 +135,7 @@ export function ortRunner(traced: TraceResult, ctx: ExecutionContext): GraphRunn
             const values = t.dtype === "int64" ? Int32Array.from(t.data, Number) : t.data;
             return summarizeValues(o.tandem, t.shape, t.dtype === "float32" ? "float32" : t.dtype === "bool" ? "bool" : "int32", values, ctx.request.previewValues);
           }),
-          parity: ex.outputs.map((o, i) => hostParity(o.tandem, out[o.onnx] as HostTensor, (traced.eagerOutputs[i] as [string, Tensor])[1])),
+          parity: paritiesOf(ex, traced, out),
         }),
         release: () => {}, // host arrays: the garbage collector frees them
       };

@@ -44,7 +44,7 @@ export function parityOfValues(name: string, shape: readonly number[], actual: A
   }
   const mismatch: NonFiniteMismatch | null =
     first < 0 ? null : { index: unravel(first, shape), actual: toJsonFloat(actual[first] as number), expected: toJsonFloat(expected[first] as number), count };
-  return { output: name, maxAbsDiff, maxRelDiff, scale, mismatch };
+  return { output: name, maxAbsDiff, maxRelDiff, scale, mismatch, notCompared: null };
 }
 export interface Tolerance {
   atol: number;
@@ -67,4 +67,5 @@ export const DEFAULT_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
 export const QUANTIZED_TOLERANCE: Tolerance = { atol: 1e-3, rtol: 5e-2 };
 
 /** allclose on the max norm: the same NaNs and infinities, and every other |a - e| <= atol + rtol * max|e|. */
-export const withinTolerance = (p: Parity, t: Tolerance = DEFAULT_TOLERANCE): boolean => p.mismatch === null && p.maxAbsDiff <= t.atol + t.rtol * p.scale;
+/** An output whose values cannot be compared (`notCompared`) is not judged against the tolerance. */
+export const withinTolerance = (p: Parity, t: Tolerance = DEFAULT_TOLERANCE): boolean => p.notCompared !== null || (p.mismatch === null && p.maxAbsDiff <= t.atol + t.rtol * p.scale);
