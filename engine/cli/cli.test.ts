@@ -156,6 +156,16 @@ describe("tandem check", () => {
     }
   });
 
+  // One test each: a check of these takes several seconds, and a failure should name its example.
+  it.each(["gpt", "lstm_classifier", "unet"])("passes %s in eager, graph:tfjs and graph:ort", async (example) => {
+    const { code, stdout } = await tandem("check", `assets/examples/${example}.ts`);
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/graph:tfjs {2}pass {3}output: max abs/);
+    expect(stdout).toMatch(/graph:ort {3}pass {3}output: max abs/);
+    expect(stdout).toContain("graph breaks: none");
+    expect(stdout).toContain("result: PASS");
+  });
+
   it("fails when the tolerance is impossibly tight", async () => {
     const { code, stdout } = await tandem("check", "assets/examples/transformer_block.ts", "--atol", "0", "--rtol", "0");
     expect(code).toBe(1);

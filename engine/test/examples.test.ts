@@ -32,6 +32,9 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   transformer_block: () => import("../../assets/examples/transformer_block"),
   module_list: () => import("../../assets/examples/module_list"),
   branching: () => import("../../assets/examples/branching"),
+  gpt: () => import("../../assets/examples/gpt"),
+  lstm_classifier: () => import("../../assets/examples/lstm_classifier"),
+  unet: () => import("../../assets/examples/unet"),
 };
 
 interface TensorJson {

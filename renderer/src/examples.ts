@@ -22,6 +22,9 @@ const TITLES: Record<string, string> = {
   transformer_block: "Transformer block",
   module_list: "ModuleList loop",
   branching: "Branching on a value",
+  gpt: "GPT (nanoGPT-style)",
+  lstm_classifier: "LSTM classifier",
+  unet: "UNet",
 };
 
 function summaryOf(source: string): string {

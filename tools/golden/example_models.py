@@ -5,6 +5,8 @@ Used by tools/golden/make_example_fixtures.py (parity fixtures) and bench/torch_
 PyTorch peer in `npm run bench`).
 """
 
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -153,6 +155,131 @@ class BranchingNet(nn.Module):
         return self.shallow(h)
 
 
+class CausalSelfAttention(nn.Module):
+    def __init__(self, n_embd, n_head, block_size, dropout):
+        super().__init__()
+        self.n_head = n_head
+        self.n_embd = n_embd
+        self.c_attn = nn.Linear(n_embd, 3 * n_embd)
+        self.c_proj = nn.Linear(n_embd, n_embd)
+        self.attn_dropout = nn.Dropout(dropout)
+        self.resid_dropout = nn.Dropout(dropout)
+        self.register_buffer("mask", torch.tril(torch.ones(block_size, block_size)).view(1, 1, block_size, block_size))
+
+    def forward(self, x):
+        B, T, C = x.size()
+        hs = C // self.n_head
+        q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
+        q = q.view(B, T, self.n_head, hs).transpose(1, 2)
+        k = k.view(B, T, self.n_head, hs).transpose(1, 2)
+        v = v.view(B, T, self.n_head, hs).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs))
+        att = att.masked_fill(self.mask[:, :, :T, :T] == 0, float("-inf")).softmax(-1)
+        att = self.attn_dropout(att)
+        y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
+        return self.resid_dropout(self.c_proj(y))
+
+
+class GPTMLP(nn.Module):
+    def __init__(self, n_embd, dropout):
+        super().__init__()
+        self.c_fc = nn.Linear(n_embd, 4 * n_embd)
+        self.gelu = nn.GELU()
+        self.c_proj = nn.Linear(4 * n_embd, n_embd)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))
+
+
+class GPTBlock(nn.Module):
+    def __init__(self, n_embd, n_head, block_size, dropout):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(n_embd)
+        self.attn = CausalSelfAttention(n_embd, n_head, block_size, dropout)
+        self.ln_2 = nn.LayerNorm(n_embd)
+        self.mlp = GPTMLP(n_embd, dropout)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class GPT(nn.Module):
+    """assets/examples/gpt.ts (nanoGPT's layout, lm_head tied to wte)"""
+
+    def __init__(self, vocab_size=64, block_size=16, n_layer=2, n_head=2, n_embd=32, dropout=0.1):
+        super().__init__()
+        self.block_size = block_size
+        self.wte = nn.Embedding(vocab_size, n_embd)
+        self.wpe = nn.Embedding(block_size, n_embd)
+        self.drop = nn.Dropout(dropout)
+        self.h = nn.ModuleList([GPTBlock(n_embd, n_head, block_size, dropout) for _ in range(n_layer)])
+        self.ln_f = nn.LayerNorm(n_embd)
+        self.lm_head = nn.Linear(n_embd, vocab_size, bias=False)
+        self.lm_head.weight = self.wte.weight
+
+    def forward(self, idx):
+        t = idx.size(1)
+        pos = torch.arange(t, device=idx.device)
+        x = self.drop(self.wte(idx) + self.wpe(pos))
+        for block in self.h:
+            x = block(x)
+        return self.lm_head(self.ln_f(x))
+
+
+class LSTMClassifier(nn.Module):
+    """assets/examples/lstm_classifier.ts"""
+
+    def __init__(self, vocab_size=100, embed_dim=16, hidden_size=32, num_classes=4, num_layers=2, dropout=0.1):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.lstm = nn.LSTM(embed_dim, hidden_size, num_layers=num_layers, batch_first=True, dropout=dropout)
+        self.fc = nn.Linear(hidden_size, num_classes)
+
+    def forward(self, ids):
+        _, (h_n, _) = self.lstm(self.embedding(ids))
+        return self.fc(h_n[-1])
+
+
+class DoubleConv(nn.Module):
+    def __init__(self, in_channels, out_channels, groups=4):
+        super().__init__()
+        self.block = nn.Sequential(
+            nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False),
+            nn.GroupNorm(groups, out_channels),
+            nn.SiLU(),
+            nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False),
+            nn.GroupNorm(groups, out_channels),
+            nn.SiLU(),
+        )
+
+    def forward(self, x):
+        return self.block(x)
+
+
+class UNet(nn.Module):
+    """assets/examples/unet.ts (its nearest 2x upsampling is F.interpolate's here)"""
+
+    def __init__(self, in_channels=3, num_classes=2, width=8):
+        super().__init__()
+        self.enc1 = DoubleConv(in_channels, width)
+        self.enc2 = DoubleConv(width, 2 * width)
+        self.bottleneck = DoubleConv(2 * width, 4 * width)
+        self.dec2 = DoubleConv(4 * width + 2 * width, 2 * width)
+        self.dec1 = DoubleConv(2 * width + width, width)
+        self.pool = nn.MaxPool2d(2)
+        self.head = nn.Conv2d(width, num_classes, 1)
+
+    def forward(self, x):
+        skip1 = self.enc1(x)
+        skip2 = self.enc2(self.pool(skip1))
+        y = self.bottleneck(self.pool(skip2))
+        y = self.dec2(torch.cat([F.interpolate(y, scale_factor=2, mode="nearest"), skip2], 1))
+        y = self.dec1(torch.cat([F.interpolate(y, scale_factor=2, mode="nearest"), skip1], 1))
+        return self.head(y)
+
+
 # The examples' `inputs` exports: name -> shape (float32) or (shape, "int64", high).
 EXAMPLES = {
     "mlp": (MLP, {"x": [8, 784]}),
@@ -160,4 +287,7 @@ EXAMPLES = {
     "transformer_block": (TransformerBlock, {"ids": ([2, 16], "int64", 1000)}),
     "module_list": (ResidualMLPStack, {"x": [4, 32]}),
     "branching": (BranchingNet, {"x": [4, 16]}),
+    "gpt": (GPT, {"idx": ([2, 16], "int64", 64)}),
+    "lstm_classifier": (LSTMClassifier, {"ids": ([4, 12], "int64", 100)}),
+    "unet": (UNet, {"x": [1, 3, 32, 32]}),
 }

@@ -128,7 +128,7 @@ def trained_looking(model, spec):
     statistics from a few train-mode passes."""
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, (nn.LayerNorm, nn.BatchNorm2d)):
+            if isinstance(m, (nn.LayerNorm, nn.BatchNorm2d, nn.GroupNorm)):
                 m.weight.copy_(1 + 0.2 * torch.randn_like(m.weight))
                 m.bias.copy_(0.1 * torch.randn_like(m.bias))
             if isinstance(m, nn.MultiheadAttention):
