@@ -17,7 +17,7 @@
  * Upsampling is nearest-neighbour 2x: every pixel repeated along height and width, which is what
  * F.interpolate(x, scale_factor=2, mode="nearest") computes in PyTorch.
  */
-import { nn, cat, type Tensor } from "tandem";
+import { F, nn, cat, type Tensor } from "tandem";
 
 /** (3x3 conv, no bias since the norm shifts anyway -> GroupNorm -> SiLU) twice. */
 class DoubleConv extends nn.Module {
@@ -42,7 +42,7 @@ class DoubleConv extends nn.Module {
 
 /** Nearest-neighbour 2x upsampling of an NCHW tensor: [N, C, H, W] -> [N, C, 2H, 2W]. */
 function upsample2x(x: Tensor): Tensor {
-  return x.repeat_interleave(2, 2).repeat_interleave(2, 3);
+  return F.interpolate(x, { scale_factor: 2, mode: "nearest" });
 }
 
 export default class UNet extends nn.Module {

@@ -25,20 +25,34 @@ export class ELU extends Module {
   override extra_repr(): string { return `alpha=${py(this.alpha)}`; }
 }
 
-/** A module with no arguments but PyTorch's optional `inplace`. */
-function simpleActivation(fn: (x: Tensor) => Tensor) {
-  return class extends Module {
-    constructor(_inplace: boolean | InplaceOption = false) {
-      super();
-    }
-    override forward(x: Tensor): Tensor { return fn(x); }
-  };
+// Modules with no arguments but PyTorch's optional `inplace` (tensors are immutable here: same results).
+export class ReLU6 extends Module {
+  constructor(_inplace: boolean | InplaceOption = false) {
+    super();
+  }
+  override forward(x: Tensor): Tensor { return relu6(x); }
 }
 
-export class ReLU6 extends simpleActivation(relu6) {}
-export class Hardswish extends simpleActivation(hardswish) {}
-export class Hardsigmoid extends simpleActivation(hardsigmoid) {}
-export class Mish extends simpleActivation(mish) {}
+export class Hardswish extends Module {
+  constructor(_inplace: boolean | InplaceOption = false) {
+    super();
+  }
+  override forward(x: Tensor): Tensor { return hardswish(x); }
+}
+
+export class Hardsigmoid extends Module {
+  constructor(_inplace: boolean | InplaceOption = false) {
+    super();
+  }
+  override forward(x: Tensor): Tensor { return hardsigmoid(x); }
+}
+
+export class Mish extends Module {
+  constructor(_inplace: boolean | InplaceOption = false) {
+    super();
+  }
+  override forward(x: Tensor): Tensor { return mish(x); }
+}
 
 export class Hardtanh extends Module {
   readonly min_val: number;
