@@ -48,9 +48,12 @@ const SLICE = defineOp<SliceAttrs>({
   onnx: {
     ops: ["Slice"],
     emit: (ctx) => {
+      // Only the dims the index cuts: a whole dim 0 then stays free for --dynamic-batch.
       const { starts, ends, steps } = ctx.attrs;
-      const axes = starts.map((_, d) => d);
-      return ctx.op("Slice", [ctx.input(0), ctx.int64(starts), ctx.int64(ends), ctx.int64(axes), ctx.int64(steps)]);
+      const shape = ctx.type(0).shape;
+      const axes = starts.map((_, d) => d).filter((d) => starts[d] !== 0 || ends[d] !== shape[d] || steps[d] !== 1);
+      const pick = (values: number[]) => ctx.int64(axes.map((d) => values[d] as number));
+      return ctx.op("Slice", [ctx.input(0), pick(starts), pick(ends), ctx.int64(axes), pick(steps)]);
     },
   },
   flops: none,

@@ -38,7 +38,7 @@ def cases():
     read("clamped_bounds", lambda: ([rn(3, 5), "-10:10, 3:"], {}), (slice(-10, 10), slice(3, None)))
     read("ellipsis_middle_steps", lambda: ([rn(2, 3, 4, 5), "1, ..., ::3, None"], {}), (1, Ellipsis, slice(None, None, 3), None))
     read("int_tensor", lambda: ([ints(4, 3), "2:, 1"], {}), (slice(2, None), 1))
-    read("whole_is_copy", lambda: ([rn(2, 3), "..."], {}), Ellipsis)
+    read("ellipsis_alone", lambda: ([rn(2, 3), "..."], {}), Ellipsis)
 
     # --- advanced: index tensors (index_select and composites)
     read("int_tensor_dim1", lambda: ([rn(3, 5), ":", long(4, 0, 2, 2)], {}), lambda _s, i: (slice(None), i))
