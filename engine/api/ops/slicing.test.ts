@@ -6,6 +6,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as T from "..";
 import { setBackend } from "../../eager/backend";
+import * as tf from "@tensorflow/tfjs-core";
+import { runPasses } from "../../graph/passes";
+import { compilePlan } from "../../graph/plan";
 import { trace } from "../../graph/tracer";
 import { parseIndex } from "./index-spec";
 
@@ -121,5 +124,24 @@ describe("tracing", () => {
     expect(result.breaks).toHaveLength(1);
     expect(result.breaks[0]?.reason).toContain("x.idx(mask) with a bool mask: the result's shape depends on the mask's values");
     result.graph.dispose();
+  });
+
+  it("a compiled plan of reads and writes gives eager's values on new inputs, and frees its intermediates", () => {
+    const rows = long([2, 0, -1]);
+    const body = (x: T.Tensor) => x.idx("1:, ::2").index_put([rows, T.slice(1, 3)], x.idx(rows, ":2").mul(10)).idx("None, ..., 1:");
+    const traced = trace(new Body(body), [T.randn(5, 7)], ["x"]);
+    expect(traced.breaks).toEqual([]);
+    runPasses(traced.graph);
+    const plan = compilePlan(traced.graph);
+    const fresh = T.randn(5, 7);
+    const expected = Array.from(body(fresh).raw.dataSync());
+    const before = tf.memory().numTensors;
+    const [out] = plan.run([fresh.raw]);
+    expect(out?.shape).toEqual([1, 4, 3]);
+    expect(Array.from(out?.dataSync() ?? [])).toEqual(expected);
+    out?.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    plan.dispose();
+    traced.graph.dispose();
   });
 });
