@@ -119,6 +119,15 @@ describe("tracing", () => {
     dropped.graph.dispose();
   });
 
+  it("x[idx] = t is one index_put op (ScatterND), checked against each dim's size", () => {
+    const { graph } = trace(new Body((x) => x.index_put([long([2, 0])], T.ones(2, 3))), [T.randn(4, 3)], ["x"]);
+    const ops = graph.nodes.filter((n) => n.kind === "call").map((n) => n.op);
+    expect(ops.filter((o) => o === "index_put")).toHaveLength(1);
+    expect(ops).not.toContain("scatter");
+    graph.dispose();
+    expect(errorOf(() => T.zeros(4, 3).index_put([long([0]), long([3])], 1)).message).toContain("index 3 is out of bounds for dimension 1 with size 3");
+  });
+
   it("a bool mask is a graph break whose reason says why", () => {
     const result = trace(new Body((x) => x.idx(x.gt(0))), [T.randn(3, 4)], ["x"]);
     expect(result.breaks).toHaveLength(1);

@@ -8,6 +8,7 @@ import { broadcastShapes } from "./broadcast";
 import { add, lt, mul, where } from "./elementwise";
 import { scatter, scatter_add, index_select } from "./gather-scatter";
 import { type IndexItem, ellipsis, expandItems } from "./index-spec";
+import { indexPutNd, scatterNdIndices, scatterNdShapes } from "./index-put-nd";
 import { expand, permute, reshape, toDType } from "./shape";
 
 /**
@@ -25,8 +26,9 @@ import { expand, permute, reshape, toDType } from "./shape";
  * (`idx` with a mask is never exported).
  *
  * Basic items become one `slice` op (ONNX Slice) and a reshape; tensor indices are composites of
- * index_select (ONNX Gather), permute and reshape. Writing (index_put) scatters into the flat
- * tensor at the positions the same index reads (ONNX ScatterElements).
+ * index_select (ONNX Gather), permute and reshape. Writing (index_put) with only index tensors is
+ * one index_put op (ONNX ScatterND, index-put-nd.ts); any other index scatters into the flat tensor
+ * at the positions the same index reads of a position table (ONNX ScatterElements).
  */
 
 type SliceAttrs = { starts: number[]; ends: number[]; steps: number[] };
@@ -248,11 +250,19 @@ function fitValue(x: Tensor, value: Tensor, target: readonly number[]): Tensor {
  */
 export function index_put(x: Tensor, indices: IndexItem | readonly IndexItem[], values: Tensor | number | boolean, options: IndexPutOptions = {}): Tensor {
   const items = Array.isArray(indices) ? (indices as readonly IndexItem[]) : [indices as IndexItem];
+  const fill = (shape: readonly number[]) => new Tensor(tf.fill([...shape], Number(values), x.dtype));
+  const tensors = scatterNdIndices(x, expandItems(items));
+  if (tensors) {
+    const { common, target } = scatterNdShapes(x, tensors);
+    if (product(target) === 0) return x;
+    const value = fitValue(x, typeof values === "object" ? values : fill(target), target);
+    return indexPutNd(x, tensors, common, value, options.accumulate ?? false);
+  }
   const count = x.numel();
   const positions = new Tensor(tf.reshape(tf.range(0, count, 1, "int32"), [...x.rawShape]));
   const at = idx(positions, ...items);
   const target = at.rawShape;
-  const value = typeof values === "object" ? values : new Tensor(tf.fill([...target], Number(values), x.dtype));
+  const value = typeof values === "object" ? values : fill(target);
   const src = reshape(fitValue(x, value, target), [-1]);
   const flatX = reshape(x, [-1]);
   const flatAt = reshape(at, [-1]);

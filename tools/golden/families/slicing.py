@@ -59,4 +59,6 @@ def cases():
     fn(GROUP, "put_two_tensors", "index_put", lambda: ([rn(4, 5), [long(0, 3), long(4, 1)], rn(2)], {}), compute=put((long(0, 3), long(4, 1))))
     fn(GROUP, "put_accumulate_repeats", "index_put", lambda: ([rn(4, 2), [long(1, 1, 3)], rn(3, 2)], {"accumulate": True}),
        compute=put((long(1, 1, 3),)))
+    fn(GROUP, "put_negative_broadcast_indices", "index_put", lambda: ([rn(4, 5), [long(-1, 0).reshape(2, 1), long(1, 3, -1)], rn(3)], {}),
+       compute=put((long(-1, 0).reshape(2, 1), long(1, 3, -1))))
     fn(GROUP, "put_int_step", "index_put", lambda: ([ints(6), "::2", 7], {}), compute=put(slice(None, None, 2)))
