@@ -29,4 +29,5 @@ export { gather, scatter, scatter_add, index_select, take_along_dim } from "./op
 export { flip, roll, repeat_interleave, unflatten, movedim, clone, detach } from "./ops/rearrange";
 export { bmm, baddbmm, outer } from "./ops/products";
 export { einsum } from "./ops/einsum";
+export { idx, index_put, index_put as index_put_, ellipsis, slice, type IndexItem, type Slice, type IndexPutOptions } from "./ops/slicing";
 export { OpError as ShapeError, ApiError as TandemError } from "./errors";

@@ -18,6 +18,7 @@ import * as gs from "./ops/gather-scatter";
 import * as masking from "./ops/masking";
 import * as re from "./ops/rearrange";
 import * as prod from "./ops/products";
+import * as slicing from "./ops/slicing";
 
 /** `f(2, 3)` or `f([2, 3])`, as PyTorch accepts sizes. */
 export type SizeArgs = number[] | [readonly number[]];
@@ -207,6 +208,14 @@ export class Tensor {
   split(splitSize: number | readonly number[], dim = 0): Tensor[] { return sh.split(this, splitSize, dim); }
   select(dim: number, index: number): Tensor { return sh.select(this, dim, index); }
   narrow(dim: number, start: number, length: number): Tensor { return sh.narrow(this, dim, start, length); }
+
+  // Python-style indexing (engine/api/ops/slicing.ts): x.idx("..., :2") is x[..., :2].
+  /** x.idx(...items): Python's x[items]; strings in Python's syntax, T.slice/T.ellipsis, null (None), integers, index tensors. */
+  idx(...items: slicing.IndexItem[]): Tensor { return slicing.idx(this, ...items); }
+  /** A copy of x with `values` where x.idx(indices) reads (`x[indices] = values`); { accumulate } adds. */
+  index_put(indices: slicing.IndexItem | readonly slicing.IndexItem[], values: Tensor | number | boolean, options?: slicing.IndexPutOptions): Tensor { return slicing.index_put(this, indices, values, options); }
+  /** PyTorch's in-place name; Tandem tensors are immutable, so it returns the new tensor as index_put does. */
+  index_put_(indices: slicing.IndexItem | readonly slicing.IndexItem[], values: Tensor | number | boolean, options?: slicing.IndexPutOptions): Tensor { return slicing.index_put(this, indices, values, options); }
 
   // Masking, selection and rearranging (engine/api/ops/{masking,gather-scatter,rearrange,products}.ts).
   masked_fill(mask: Tensor, value: number | boolean | Tensor): Tensor { return masking.masked_fill(this, mask, value); }

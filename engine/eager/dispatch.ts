@@ -14,7 +14,7 @@ export type OpInput = Tensor | null;
  */
 export interface OpObserver {
   op(def: OpDef, inputs: readonly OpInput[], attrs: OpAttrs, outputs: readonly Tensor[]): void;
-  read(tensor: Tensor, how: "item" | "toArray" | "toPrimitive"): void;
+  read(tensor: Tensor, how: ReadKind): void;
   /** A tracer describes tensors symbolically (console.log while tracing); null means "print values". */
   describe?(tensor: Tensor): string | null;
   /** Brackets a module call (`this.fc(x)`), so ops can be attributed to module paths. */
@@ -70,7 +70,10 @@ export function symbolicDescription(tensor: Tensor): string | null {
   return observer?.describe?.(tensor) ?? null;
 }
 
-export function notifyRead(tensor: Tensor, how: "item" | "toArray" | "toPrimitive"): void {
+/** How user code read a tensor's values; "booleanMask" is x.idx(mask), whose shape depends on them. */
+export type ReadKind = "item" | "toArray" | "toPrimitive" | "booleanMask";
+
+export function notifyRead(tensor: Tensor, how: ReadKind): void {
   observer?.read(tensor, how);
 }
 

@@ -28,6 +28,7 @@ const READ_REASON: Record<string, string> = {
   item: "x.item() needs the tensor's value, which a static graph does not have until it runs",
   toArray: "x.toArray() needs the tensor's values, which a static graph does not have until it runs",
   toPrimitive: "a tensor was used as a number (a comparison, arithmetic or `if`), which needs its value while tracing",
+  booleanMask: "x.idx(mask) with a bool mask: the result's shape depends on the mask's values, which a static graph does not have until it runs",
 };
 
 /**

@@ -105,6 +105,9 @@ function emitUpdates(ctx: EmitContext<ScatterAttrs>): string {
   return ctx.op("Slice", [src, ctx.int64(shape.map(() => 0)), ctx.int64(shape), ctx.int64(shape.map((_, d) => d))]);
 }
 
+/** A tensor with its own buffer (tf.clone shares the input's). */
+const ownCopy = (t: tf.Tensor): tf.Tensor => tf.tensor(t.dataSync().slice(), t.shape, t.dtype);
+
 function scatterOp(name: "scatter" | "scatter_add", summary: string) {
   const add = name === "scatter_add";
   return defineOp<ScatterAttrs>({
@@ -118,7 +121,9 @@ function scatterOp(name: "scatter" | "scatter_add", summary: string) {
       const updates = tf.reshape(updatesRaw(src ?? null, value, idx, t.dtype), [-1]);
       const flat = tf.reshape(t, [-1]);
       // scatterND sums repeated offsets, which is scatter_add's rule; plain scatter overwrites.
-      const out = add ? tf.add(flat, tf.scatterND(at, updates, flat.shape)) : tf.tensorScatterUpdate(flat, at, updates);
+      // tfjs's cpu tensorScatterUpdate writes into its input's buffer, which x (and every tensor
+      // sharing it) still owns: it gets a copy of the values to write into.
+      const out = add ? tf.add(flat, tf.scatterND(at, updates, flat.shape)) : tf.tensorScatterUpdate(ownCopy(flat), at, updates);
       return tf.reshape(out, t.shape);
     },
     onnx: {
