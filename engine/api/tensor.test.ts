@@ -4,20 +4,12 @@ import { inspect } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as T from ".";
 import { setBackend } from "../eager/backend";
+import { errorOf } from "../test/error-of";
 
 beforeAll(async () => {
   await setBackend("wasm");
 });
 
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error("expected the call to throw");
-}
 
 describe("metadata", () => {
   it("shape, dtype, dim, ndim, size, numel", () => {

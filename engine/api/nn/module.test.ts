@@ -7,6 +7,7 @@ import { inspect } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as T from "..";
 import { setBackend } from "../../eager/backend";
+import { errorOf } from "../../test/error-of";
 
 beforeAll(async () => {
   await setBackend("wasm");
@@ -62,15 +63,6 @@ function expectSameTensor(a: T.Tensor, b: T.Tensor): void {
   expect(values(a)).toEqual(values(b));
 }
 
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error("expected the call to throw");
-}
 
 describe("calling a module", () => {
   it("instances are functions and m(x) equals m.forward(x)", () => {

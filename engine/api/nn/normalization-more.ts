@@ -1,12 +1,12 @@
 /** nn.GroupNorm, nn.InstanceNorm2d and nn.RMSNorm: modules over the composites in functional/norm-composite. */
-import * as tf from "@tensorflow/tfjs-core";
 import { group_norm, instance_norm, rms_norm } from "../functional/norm-composite";
 import { ApiError, OpError } from "../errors";
 import type { Parameter } from "../parameter";
 import { squeeze, unsqueeze } from "../ops/shape";
-import { Tensor } from "../tensor";
+import type { Tensor } from "../tensor";
 import { constantParameter } from "./init";
 import { Module } from "./module";
+import { RunningStatsNorm } from "./normalization";
 import { py } from "./repr";
 
 export interface GroupNormLayerOptions {
@@ -51,29 +51,9 @@ export interface InstanceNormLayerOptions {
 }
 
 /** InstanceNorm over [N, C, H, W] or an unbatched [C, H, W]. */
-export class InstanceNorm2d extends Module {
-  weight: Parameter | null;
-  bias: Parameter | null;
-  running_mean: Tensor | null;
-  running_var: Tensor | null;
-  num_batches_tracked: Tensor | null;
-  readonly eps: number;
-  readonly momentum: number;
-
-  constructor(
-    readonly num_features: number,
-    options: InstanceNormLayerOptions = {},
-  ) {
-    super();
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
-    const affine = options.affine ?? false;
-    const track = options.track_running_stats ?? false;
-    this.weight = affine ? constantParameter([num_features], 1) : null;
-    this.bias = affine ? constantParameter([num_features], 0) : null;
-    this.running_mean = track ? new Tensor(tf.keep(tf.zeros([num_features]))) : null;
-    this.running_var = track ? new Tensor(tf.keep(tf.ones([num_features]))) : null;
-    this.num_batches_tracked = track ? new Tensor(tf.keep(tf.scalar(0, "int32"))) : null;
+export class InstanceNorm2d extends RunningStatsNorm {
+  constructor(numFeatures: number, options: InstanceNormLayerOptions = {}) {
+    super(numFeatures, options, { affine: false, track_running_stats: false });
   }
 
   override forward(x: Tensor): Tensor {

@@ -14,8 +14,12 @@ export interface BatchNormLayerOptions {
   track_running_stats?: boolean;
 }
 
-/** What BatchNorm1d and BatchNorm2d share; in eval mode (Tandem's) they use the running statistics. */
-export abstract class BatchNormBase extends Module {
+/**
+ * The parameters and buffers BatchNorm and InstanceNorm share, with PyTorch's names and order:
+ * an optional affine weight and bias, and optional running statistics. Their defaults differ
+ * (BatchNorm: both on; InstanceNorm: both off), so each layer passes its own.
+ */
+export abstract class RunningStatsNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   running_mean: Tensor | null;
@@ -26,18 +30,26 @@ export abstract class BatchNormBase extends Module {
 
   constructor(
     readonly num_features: number,
-    options: BatchNormLayerOptions = {},
+    options: BatchNormLayerOptions,
+    defaults: { affine: boolean; track_running_stats: boolean },
   ) {
     super();
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
-    const affine = options.affine ?? true;
-    const track = options.track_running_stats ?? true;
+    const affine = options.affine ?? defaults.affine;
+    const track = options.track_running_stats ?? defaults.track_running_stats;
     this.weight = affine ? constantParameter([num_features], 1) : null;
     this.bias = affine ? constantParameter([num_features], 0) : null;
     this.running_mean = track ? new Tensor(tf.keep(tf.zeros([num_features]))) : null;
     this.running_var = track ? new Tensor(tf.keep(tf.ones([num_features]))) : null;
     this.num_batches_tracked = track ? new Tensor(tf.keep(tf.scalar(0, "int32"))) : null;
+  }
+}
+
+/** What BatchNorm1d and BatchNorm2d share; in eval mode (Tandem's) they use the running statistics. */
+export abstract class BatchNormBase extends RunningStatsNorm {
+  constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
+    super(numFeatures, options, { affine: true, track_running_stats: true });
   }
 
   /** Throws PyTorch's message when the input's rank is not one this layer takes. */

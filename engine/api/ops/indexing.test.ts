@@ -9,20 +9,12 @@ import { countFlops } from "../../bench/flops";
 import { setBackend } from "../../eager/backend";
 import { runPasses } from "../../graph/passes";
 import { trace } from "../../graph/tracer";
+import { errorOf } from "../../test/error-of";
 
 beforeAll(async () => {
   await setBackend("wasm");
 });
 
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error("expected the call to throw");
-}
 
 const long = (values: number[] | number[][]) => T.tensor(values, { dtype: "int64" });
 

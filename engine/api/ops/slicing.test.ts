@@ -11,20 +11,12 @@ import { runPasses } from "../../graph/passes";
 import { compilePlan } from "../../graph/plan";
 import { trace } from "../../graph/tracer";
 import { parseIndex } from "./index-spec";
+import { errorOf } from "../../test/error-of";
 
 beforeAll(async () => {
   await setBackend("wasm");
 });
 
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error("expected the call to throw");
-}
 
 const long = (values: number[]) => T.tensor(values, { dtype: "int64" });
 
