@@ -49,3 +49,36 @@ export function checkModelWithPython(bytes: Uint8Array): CheckResult {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The same check for many models in one Python process (starting Python and importing onnx costs
+ * far more than a check): the verdict for each model, by name.
+ */
+export function checkModelsWithPython(models: readonly { name: string; bytes: Uint8Array }[]): Map<string, CheckResult> {
+  const dir = mkdtempSync(join(tmpdir(), "tandem-onnx-check-"));
+  try {
+    const files = models.map((m, i) => {
+      const path = join(dir, `${i}.onnx`);
+      writeFileSync(path, m.bytes);
+      return path;
+    });
+    const script = [
+      "import json, sys, onnx",
+      "for path in sys.argv[1:]:",
+      "    try:",
+      "        onnx.checker.check_model(path, full_check=True)",
+      "        print(json.dumps({'ok': True}))",
+      "    except Exception as e:",
+      "        print(json.dumps({'ok': False, 'error': f'{type(e).__name__}: {e}'}))",
+    ].join("\n");
+    const r = spawnSync(PYTHON, ["-c", script, ...files], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (r.error || r.status !== 0) {
+      const error = r.error ? r.error.message : lastException(r.stderr);
+      return new Map(models.map((m) => [m.name, { ok: false, error }]));
+    }
+    const verdicts = r.stdout.trim().split("\n").map((line) => JSON.parse(line) as CheckResult);
+    return new Map(models.map((m, i) => [m.name, verdicts[i] ?? { ok: false, error: "no verdict from the checker" }]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -70,7 +70,13 @@ function emitPool(ctx: EmitContext<MaxPoolAttrs | AvgPoolAttrs>, onnx: "MaxPool"
   if ("count_include_pad" in a) {
     if (a.divisor_override !== null) ctx.unsupported("avg_pool2d with divisor_override has no ONNX equivalent");
     attrs.count_include_pad = a.count_include_pad ? 1 : 0;
-  } else attrs.dilations = a.dilation;
+  } else {
+    attrs.dilations = a.dilation;
+    // PyTorch's ceil_mode drops a last window that would start in the padding; ONNX's shape rule
+    // does not, so the checker rejects it. Padding the end by what the last window reaches, with
+    // floor mode, gives PyTorch's windows exactly (padded cells never win a max).
+    if (a.ceil_mode) Object.assign(attrs, { ceil_mode: 0, pads: [ph, pw, ph + a.extra[0], pw + a.extra[1]] });
+  }
   return ctx.op(onnx, [ctx.input(0)], attrs);
 }
 

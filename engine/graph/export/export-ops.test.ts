@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tandem from "../../api";
 import { setBackend } from "../../eager/backend";
+import { checkModelsWithPython, pythonOnnxUnavailableReason } from "../../onnx/python-checker";
 import { createSession } from "../../onnx/runtime";
 import { allOps } from "../../ops/record";
 import { GROUPS, type GoldenCase, invokeCase, loadFixtures } from "../../test/golden-harness";
@@ -44,6 +45,7 @@ beforeAll(async () => {
 
 describe("every golden case through ONNX and onnxruntime", () => {
   const traced = new Set<string>();
+  const exported: { name: string; bytes: Uint8Array }[] = [];
 
   it.each(cases)("$title", async ({ c }) => {
     tf.engine().startScope();
@@ -60,6 +62,7 @@ describe("every golden case through ONNX and onnxruntime", () => {
         if (error instanceof OnnxExportError) expect.fail(`export refused: ${error.message}`);
         throw error;
       }
+      exported.push({ name: c.name, bytes });
       const session = await createSession(bytes);
       const got = await session.run({});
       await session.release();
@@ -79,6 +82,14 @@ describe("every golden case through ONNX and onnxruntime", () => {
     } finally {
       tf.engine().endScope();
     }
+  });
+
+  const checkerMissing = pythonOnnxUnavailableReason();
+  it.skipIf(checkerMissing !== null)(`the official ONNX checker accepts every exported case${checkerMissing ? ` (skipped: ${checkerMissing})` : ""}`, () => {
+    expect(exported.length).toBeGreaterThan(300);
+    const verdicts = checkModelsWithPython(exported);
+    const refused = [...verdicts].flatMap(([name, v]) => (v.ok ? [] : [`${name}: ${v.error}`]));
+    expect(refused).toEqual([]);
   });
 
   it("reaches every registered op from some golden case", () => {
