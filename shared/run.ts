@@ -65,7 +65,7 @@ export const RunRequest = z.object({
   timeoutMs: z.number().int().positive().default(30_000),
   /** Warm forward passes after the first (cold) one, to report a steady-state time. */
   repeat: z.number().int().min(0).max(1000).default(3),
-  /** Type-check the model (beside the run, in the caller's process) and report what it finds. */
+  /** Type-check the model (in the worker, after the run; as a job of its own when the run took the worker down) and report what it finds. */
   typecheck: z.boolean().default(true),
   /** Graph passes to run, by name; the default pipeline when absent. */
   passes: z.array(z.string()).optional(),

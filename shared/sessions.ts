@@ -94,7 +94,7 @@ export const RunSummary = z.object({
   coldMs: z.number().nullable(),
   /** Median of the warm forward passes; null when none ran. */
   warmMs: z.number().nullable(),
-  /** Peak memory, when the result measured it (today's RunResult does not: null). */
+  /** Peak memory, when the result measured it (`memory.peakBytes`; null for results saved before it, or not measured). */
   peakMemoryBytes: z.number().nullable(),
   tandemVersion: z.string().nullable(),
   gitCommit: z.string().nullable(),

@@ -4,16 +4,16 @@ import { notifyRead, symbolicDescription } from "../eager/dispatch";
 import { type DType, type DTypeLike, toDType as parseDType } from "./dtype";
 import { ApiError, OpError, normalizeDim } from "./errors";
 import { type Nested, formatTensor } from "./format";
-import * as ew from "./ops/elementwise";
+import * as elementwise from "./ops/elementwise";
 import type { Operand } from "./ops/elementwise";
 import { matmul } from "./ops/linalg";
-import * as red from "./ops/reduce";
+import * as reductions from "./ops/reduce";
 import type { Dims, ValuesIndices } from "./ops/reduce";
-import * as pw from "./ops/pointwise";
+import * as pointwise from "./ops/pointwise";
 import * as scan from "./ops/scan";
 import * as sorting from "./ops/sorting";
-import * as st from "./ops/statistics";
-import * as sh from "./ops/shape";
+import * as statistics from "./ops/statistics";
+import * as shapes from "./ops/shape";
 import * as gs from "./ops/gather-scatter";
 import * as masking from "./ops/masking";
 import * as re from "./ops/rearrange";
@@ -109,105 +109,105 @@ export class Tensor {
   }
 
   // Arithmetic: tensors or plain numbers, broadcasting.
-  add(other: Operand): Tensor { return ew.add(this, other); }
-  sub(other: Operand): Tensor { return ew.sub(this, other); }
-  mul(other: Operand): Tensor { return ew.mul(this, other); }
-  div(other: Operand): Tensor { return ew.div(this, other); }
-  pow(exponent: Operand): Tensor { return ew.pow(this, exponent); }
-  maximum(other: Operand): Tensor { return ew.maximum(this, other); }
-  minimum(other: Operand): Tensor { return ew.minimum(this, other); }
-  neg(): Tensor { return ew.neg(this); }
-  exp(): Tensor { return ew.exp(this); }
-  log(): Tensor { return ew.log(this); }
-  sqrt(): Tensor { return ew.sqrt(this); }
-  rsqrt(): Tensor { return ew.rsqrt(this); }
-  abs(): Tensor { return ew.abs(this); }
-  sin(): Tensor { return ew.sin(this); }
-  cos(): Tensor { return ew.cos(this); }
-  erf(): Tensor { return ew.erf(this); }
-  clamp(min: number | null = null, max: number | null = null): Tensor { return ew.clamp(this, min, max); }
-  relu(): Tensor { return ew.relu(this); }
-  sigmoid(): Tensor { return ew.sigmoid(this); }
-  tanh(): Tensor { return ew.tanh(this); }
+  add(other: Operand): Tensor { return elementwise.add(this, other); }
+  sub(other: Operand): Tensor { return elementwise.sub(this, other); }
+  mul(other: Operand): Tensor { return elementwise.mul(this, other); }
+  div(other: Operand): Tensor { return elementwise.div(this, other); }
+  pow(exponent: Operand): Tensor { return elementwise.pow(this, exponent); }
+  maximum(other: Operand): Tensor { return elementwise.maximum(this, other); }
+  minimum(other: Operand): Tensor { return elementwise.minimum(this, other); }
+  neg(): Tensor { return elementwise.neg(this); }
+  exp(): Tensor { return elementwise.exp(this); }
+  log(): Tensor { return elementwise.log(this); }
+  sqrt(): Tensor { return elementwise.sqrt(this); }
+  rsqrt(): Tensor { return elementwise.rsqrt(this); }
+  abs(): Tensor { return elementwise.abs(this); }
+  sin(): Tensor { return elementwise.sin(this); }
+  cos(): Tensor { return elementwise.cos(this); }
+  erf(): Tensor { return elementwise.erf(this); }
+  clamp(min: number | null = null, max: number | null = null): Tensor { return elementwise.clamp(this, min, max); }
+  relu(): Tensor { return elementwise.relu(this); }
+  sigmoid(): Tensor { return elementwise.sigmoid(this); }
+  tanh(): Tensor { return elementwise.tanh(this); }
 
   // Elementwise math and logic (ops/pointwise.ts).
-  square(): Tensor { return pw.square(this); }
-  reciprocal(): Tensor { return pw.reciprocal(this); }
-  sign(): Tensor { return pw.sign(this); }
-  floor(): Tensor { return pw.floor(this); }
-  ceil(): Tensor { return pw.ceil(this); }
-  round(): Tensor { return pw.round(this); }
-  trunc(): Tensor { return pw.trunc(this); }
-  remainder(other: Operand): Tensor { return pw.remainder(this, other); }
-  fmod(other: Operand): Tensor { return pw.fmod(this, other); }
-  logical_and(other: Tensor): Tensor { return pw.logical_and(this, other); }
-  logical_or(other: Tensor): Tensor { return pw.logical_or(this, other); }
-  logical_xor(other: Tensor): Tensor { return pw.logical_xor(this, other); }
-  logical_not(): Tensor { return pw.logical_not(this); }
-  isnan(): Tensor { return pw.isnan(this); }
-  isinf(): Tensor { return pw.isinf(this); }
-  nan_to_num(options: pw.NanToNumOptions = {}): Tensor { return pw.nan_to_num(this, options); }
+  square(): Tensor { return pointwise.square(this); }
+  reciprocal(): Tensor { return pointwise.reciprocal(this); }
+  sign(): Tensor { return pointwise.sign(this); }
+  floor(): Tensor { return pointwise.floor(this); }
+  ceil(): Tensor { return pointwise.ceil(this); }
+  round(): Tensor { return pointwise.round(this); }
+  trunc(): Tensor { return pointwise.trunc(this); }
+  remainder(other: Operand): Tensor { return pointwise.remainder(this, other); }
+  fmod(other: Operand): Tensor { return pointwise.fmod(this, other); }
+  logical_and(other: Tensor): Tensor { return pointwise.logical_and(this, other); }
+  logical_or(other: Tensor): Tensor { return pointwise.logical_or(this, other); }
+  logical_xor(other: Tensor): Tensor { return pointwise.logical_xor(this, other); }
+  logical_not(): Tensor { return pointwise.logical_not(this); }
+  isnan(): Tensor { return pointwise.isnan(this); }
+  isinf(): Tensor { return pointwise.isinf(this); }
+  nan_to_num(options: pointwise.NanToNumOptions = {}): Tensor { return pointwise.nan_to_num(this, options); }
 
   // Reductions, scans and sorting (ops/statistics.ts, scan.ts, sorting.ts).
-  prod(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.prod(this, dim, keepdim); }
-  amax(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.amax(this, dim, keepdim); }
-  amin(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.amin(this, dim, keepdim); }
-  logsumexp(dim: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.logsumexp(this, dim, keepdim); }
-  any(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.any(this, dim, keepdim); }
-  all(dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.all(this, dim, keepdim); }
-  var(dim?: Dims | st.VarOptions, options?: st.VarOptions): Tensor { return st.variance(this, dim, options); }
-  std(dim?: Dims | st.VarOptions, options?: st.VarOptions): Tensor { return st.std(this, dim, options); }
-  norm(p?: number | "fro" | st.NormOptions, dim?: Dims, keepdim?: boolean | st.ReduceOptions): Tensor { return st.norm(this, p, dim, keepdim); }
+  prod(dim?: Dims, keepdim?: boolean | statistics.ReduceOptions): Tensor { return statistics.prod(this, dim, keepdim); }
+  amax(dim?: Dims, keepdim?: boolean | statistics.ReduceOptions): Tensor { return statistics.amax(this, dim, keepdim); }
+  amin(dim?: Dims, keepdim?: boolean | statistics.ReduceOptions): Tensor { return statistics.amin(this, dim, keepdim); }
+  logsumexp(dim: Dims, keepdim?: boolean | statistics.ReduceOptions): Tensor { return statistics.logsumexp(this, dim, keepdim); }
+  any(dim?: Dims, keepdim?: boolean | statistics.ReduceOptions): Tensor { return statistics.any(this, dim, keepdim); }
+  all(dim?: Dims, keepdim?: boolean | statistics.ReduceOptions): Tensor { return statistics.all(this, dim, keepdim); }
+  var(dim?: Dims | statistics.VarOptions, options?: statistics.VarOptions): Tensor { return statistics.variance(this, dim, options); }
+  std(dim?: Dims | statistics.VarOptions, options?: statistics.VarOptions): Tensor { return statistics.std(this, dim, options); }
+  norm(p?: number | "fro" | statistics.NormOptions, dim?: Dims, keepdim?: boolean | statistics.ReduceOptions): Tensor { return statistics.norm(this, p, dim, keepdim); }
   cumsum(dim: number): Tensor { return scan.cumsum(this, dim); }
   cumprod(dim: number): Tensor { return scan.cumprod(this, dim); }
   topk(k: number, options?: sorting.TopkOptions | number): ValuesIndices { return sorting.topk(this, k, options); }
   sort(options?: sorting.SortOptions | number): ValuesIndices { return sorting.sort(this, options); }
   argsort(options?: sorting.SortOptions | number): Tensor { return sorting.argsort(this, options); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
-  softmax(dim: number): Tensor { return red.softmax(this, dim); }
-  log_softmax(dim: number): Tensor { return red.log_softmax(this, dim); }
+  softmax(dim: number): Tensor { return reductions.softmax(this, dim); }
+  log_softmax(dim: number): Tensor { return reductions.log_softmax(this, dim); }
 
   // Comparisons return bool tensors.
-  gt(other: Operand): Tensor { return ew.gt(this, other); }
-  lt(other: Operand): Tensor { return ew.lt(this, other); }
-  ge(other: Operand): Tensor { return ew.ge(this, other); }
-  le(other: Operand): Tensor { return ew.le(this, other); }
-  eq(other: Operand): Tensor { return ew.eq(this, other); }
-  ne(other: Operand): Tensor { return ew.ne(this, other); }
+  gt(other: Operand): Tensor { return elementwise.gt(this, other); }
+  lt(other: Operand): Tensor { return elementwise.lt(this, other); }
+  ge(other: Operand): Tensor { return elementwise.ge(this, other); }
+  le(other: Operand): Tensor { return elementwise.le(this, other); }
+  eq(other: Operand): Tensor { return elementwise.eq(this, other); }
+  ne(other: Operand): Tensor { return elementwise.ne(this, other); }
 
   // Reductions.
-  sum(dim?: Dims, keepdim?: KeepDim): Tensor { return red.sum(this, dim, keep(keepdim)); }
-  mean(dim?: Dims, keepdim?: KeepDim): Tensor { return red.mean(this, dim, keep(keepdim)); }
+  sum(dim?: Dims, keepdim?: KeepDim): Tensor { return reductions.sum(this, dim, keep(keepdim)); }
+  mean(dim?: Dims, keepdim?: KeepDim): Tensor { return reductions.mean(this, dim, keep(keepdim)); }
   max(): Tensor;
   max(dim: number, keepdim?: KeepDim): ValuesIndices;
   max(dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
-    return dim === undefined ? red.extreme("max", this) : red.extremeAlong("max", this, dim, keep(keepdim));
+    return dim === undefined ? reductions.extreme("max", this) : reductions.extremeAlong("max", this, dim, keep(keepdim));
   }
   min(): Tensor;
   min(dim: number, keepdim?: KeepDim): ValuesIndices;
   min(dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
-    return dim === undefined ? red.extreme("min", this) : red.extremeAlong("min", this, dim, keep(keepdim));
+    return dim === undefined ? reductions.extreme("min", this) : reductions.extremeAlong("min", this, dim, keep(keepdim));
   }
-  argmax(dim?: number | null, keepdim?: KeepDim): Tensor { return red.argExtreme("argmax", this, dim, keep(keepdim)); }
-  argmin(dim?: number | null, keepdim?: KeepDim): Tensor { return red.argExtreme("argmin", this, dim, keep(keepdim)); }
+  argmax(dim?: number | null, keepdim?: KeepDim): Tensor { return reductions.argExtreme("argmax", this, dim, keep(keepdim)); }
+  argmin(dim?: number | null, keepdim?: KeepDim): Tensor { return reductions.argExtreme("argmin", this, dim, keep(keepdim)); }
 
   // Shapes. `view` is `reshape`: tfjs tensors are always contiguous, so there is no aliasing to keep.
-  reshape(...shape: SizeArgs): Tensor { return sh.reshape(this, sizeFromArgs(shape)); }
-  view(...shape: SizeArgs): Tensor { return sh.reshape(this, sizeFromArgs(shape), "view"); }
-  flatten(startDim = 0, endDim = -1): Tensor { return sh.flatten(this, startDim, endDim); }
-  permute(...dims: SizeArgs): Tensor { return sh.permute(this, sizeFromArgs(dims)); }
-  transpose(dim0: number, dim1: number): Tensor { return sh.transpose(this, dim0, dim1); }
+  reshape(...shape: SizeArgs): Tensor { return shapes.reshape(this, sizeFromArgs(shape)); }
+  view(...shape: SizeArgs): Tensor { return shapes.reshape(this, sizeFromArgs(shape), "view"); }
+  flatten(startDim = 0, endDim = -1): Tensor { return shapes.flatten(this, startDim, endDim); }
+  permute(...dims: SizeArgs): Tensor { return shapes.permute(this, sizeFromArgs(dims)); }
+  transpose(dim0: number, dim1: number): Tensor { return shapes.transpose(this, dim0, dim1); }
   /** The transpose of a 2-D tensor (x.T); reverses all dims otherwise, as PyTorch does. */
-  get T(): Tensor { return sh.permute(this, [...Array(this.dim()).keys()].reverse()); }
-  unsqueeze(dim: number): Tensor { return sh.unsqueeze(this, dim); }
-  squeeze(dim?: number | null): Tensor { return sh.squeeze(this, dim); }
-  expand(...sizes: SizeArgs): Tensor { return sh.expand(this, sizeFromArgs(sizes)); }
+  get T(): Tensor { return shapes.permute(this, [...Array(this.dim()).keys()].reverse()); }
+  unsqueeze(dim: number): Tensor { return shapes.unsqueeze(this, dim); }
+  squeeze(dim?: number | null): Tensor { return shapes.squeeze(this, dim); }
+  expand(...sizes: SizeArgs): Tensor { return shapes.expand(this, sizeFromArgs(sizes)); }
   /** Always a no-op: every tfjs tensor is contiguous. Kept so PyTorch code runs unchanged. */
   contiguous(): Tensor { return this; }
-  chunk(chunks: number, dim = 0): Tensor[] { return sh.chunk(this, chunks, dim); }
-  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return sh.split(this, splitSize, dim); }
-  select(dim: number, index: number): Tensor { return sh.select(this, dim, index); }
-  narrow(dim: number, start: number, length: number): Tensor { return sh.narrow(this, dim, start, length); }
+  chunk(chunks: number, dim = 0): Tensor[] { return shapes.chunk(this, chunks, dim); }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return shapes.split(this, splitSize, dim); }
+  select(dim: number, index: number): Tensor { return shapes.select(this, dim, index); }
+  narrow(dim: number, start: number, length: number): Tensor { return shapes.narrow(this, dim, start, length); }
 
   // Python-style indexing (engine/api/ops/slicing.ts): x.idx("..., :2") is x[..., :2].
   /** x.idx(...items): Python's x[items]; strings in Python's syntax, T.slice/T.ellipsis, null (None), integers, index tensors. */
@@ -220,7 +220,7 @@ export class Tensor {
   // Masking, selection and rearranging (engine/api/ops/{masking,gather-scatter,rearrange,products}.ts).
   masked_fill(mask: Tensor, value: number | boolean | Tensor): Tensor { return masking.masked_fill(this, mask, value); }
   /** x.where(condition, other): x where condition is true, else other (torch.where(condition, x, other)). */
-  where(condition: Tensor, other: Operand): Tensor { return ew.where(condition, this, other); }
+  where(condition: Tensor, other: Operand): Tensor { return elementwise.where(condition, this, other); }
   gather(dim: number, index: Tensor): Tensor { return gs.gather(this, dim, index); }
   scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return gs.scatter(this, dim, index, src); }
   scatter_add(dim: number, index: Tensor, src: Tensor): Tensor { return gs.scatter_add(this, dim, index, src); }
@@ -244,11 +244,11 @@ export class Tensor {
   outer(vec2: Tensor): Tensor { return prod.outer(this, vec2); }
 
   // Dtypes.
-  to(dtype: DTypeLike): Tensor { return sh.toDType(this, parseDType(dtype)); }
-  float(): Tensor { return sh.toDType(this, "float32"); }
-  int(): Tensor { return sh.toDType(this, "int32"); }
-  long(): Tensor { return sh.toDType(this, "int32"); }
-  bool(): Tensor { return sh.toDType(this, "bool"); }
+  to(dtype: DTypeLike): Tensor { return shapes.toDType(this, parseDType(dtype)); }
+  float(): Tensor { return shapes.toDType(this, "float32"); }
+  int(): Tensor { return shapes.toDType(this, "int32"); }
+  long(): Tensor { return shapes.toDType(this, "int32"); }
+  bool(): Tensor { return shapes.toDType(this, "bool"); }
 
   // Values. These synchronise with the kernel library and are graph breaks in graph mode.
   /** The value of a one-element tensor as a JS number (bools as 0/1). */

@@ -13,8 +13,8 @@ export function median(values: readonly number[]): number {
 // ---- what a run holds ---------------------------------------------------------------------------
 
 /**
- * Raw timing samples (ms) of a run, when its result carries them (`timings.samplesMs`: bench results
- * will; today's RunResult keeps only the median), else null.
+ * Raw timing samples (ms) of a run, when its result carries them (`timings.samplesMs`: every warm
+ * pass of a run, every sample of a bench record; results saved before them keep only the median), else null.
  */
 export function samplesOf(run: RunRecord): number[] | null {
   if (!run.outcome.ok) return null;

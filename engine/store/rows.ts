@@ -123,7 +123,7 @@ export function toSummary(row: RunRow): RunSummary {
   };
 }
 
-/** Peak memory, for results that measure it (`memory.peakBytes`); today's RunResult does not. */
+/** Peak memory, for results that measure it (`memory.peakBytes`; results saved before it have none). */
 function peakMemory(result: object): number | null {
   const memory = (result as { memory?: { peakBytes?: unknown } }).memory;
   return typeof memory?.peakBytes === "number" ? memory.peakBytes : null;
