@@ -227,3 +227,24 @@ describe("runModel: the caller survives a broken worker", () => {
     expect(e.message).toContain("@tensorflow/tfjs-node");
   });
 });
+
+describe("runModel: model code is contained", () => {
+  it("gives the worker a minimal environment: no TANDEM_TOKEN or other secrets of the parent", async () => {
+    const saved = { token: process.env.TANDEM_TOKEN, secret: process.env.SOME_CLOUD_SECRET };
+    process.env.TANDEM_TOKEN = "parent-token";
+    process.env.SOME_CLOUD_SECRET = "parent-secret";
+    try {
+      const r = ok(await runModel({ file: path.join(models, "reads_environment.ts"), typecheck: false, repeat: 0 }));
+      const line = r.logs.find((e) => e.level === "log")?.text ?? "";
+      expect(line).toMatch(/^token=none names=/);
+      const names = line.replace(/^token=none names=/, "").split(",");
+      expect(names).not.toContain("SOME_CLOUD_SECRET");
+      expect(names).toContain("PATH"); // what Node and the backends need still gets through
+    } finally {
+      if (saved.token === undefined) delete process.env.TANDEM_TOKEN;
+      else process.env.TANDEM_TOKEN = saved.token;
+      if (saved.secret === undefined) delete process.env.SOME_CLOUD_SECRET;
+      else process.env.SOME_CLOUD_SECRET = saved.secret;
+    }
+  });
+});
