@@ -247,4 +247,16 @@ describe("runModel: model code is contained", () => {
       else process.env.SOME_CLOUD_SECRET = saved.secret;
     }
   });
+
+  it("refuses an import from outside the model's folder at the import's line, and bundles those inside it", async () => {
+    const folder = path.join(models, "escapes", "model");
+    const e = failed(await runModel({ file: path.join(folder, "model.ts"), typecheck: false }));
+    expect(e.kind).toBe("syntax");
+    expect(e.message).toBe(
+      `model.ts imports ../outside, which is outside the model's folder (${folder}): a model may import only "tandem" and files in its own folder`,
+    );
+    expect(e.location).toEqual({ file: path.join(folder, "model.ts"), line: 3, column: 24 });
+    const r = ok(await runModel({ file: path.join(folder, "stays_inside.ts"), typecheck: false, repeat: 0 }));
+    expect(r.outputs[0]?.shape).toEqual([2, 2]);
+  });
 });
