@@ -1,4 +1,5 @@
 import { utilityProcess } from "electron";
+import { workerEnvironment } from "../engine/runner/worker-env";
 import type { WorkerExit, WorkerHandle, WorkerLauncher } from "../engine/runner/worker-process";
 
 /**
@@ -14,6 +15,7 @@ export function utilityLauncher(workerPath: string, log: (line: string) => void 
         execArgv: [`--max-old-space-size=${maxOldSpaceMb}`],
         stdio: "pipe",
         serviceName: "Tandem model worker",
+        env: workerEnvironment(),
       });
       let exited: WorkerExit | null = null;
       const exitListeners: ((exit: WorkerExit) => void)[] = [];

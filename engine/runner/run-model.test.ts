@@ -227,3 +227,36 @@ describe("runModel: the caller survives a broken worker", () => {
     expect(e.message).toContain("@tensorflow/tfjs-node");
   });
 });
+
+describe("runModel: model code is contained", () => {
+  it("gives the worker a minimal environment: no TANDEM_TOKEN or other secrets of the parent", async () => {
+    const saved = { token: process.env.TANDEM_TOKEN, secret: process.env.SOME_CLOUD_SECRET };
+    process.env.TANDEM_TOKEN = "parent-token";
+    process.env.SOME_CLOUD_SECRET = "parent-secret";
+    try {
+      const r = ok(await runModel({ file: path.join(models, "reads_environment.ts"), typecheck: false, repeat: 0 }));
+      const line = r.logs.find((e) => e.level === "log")?.text ?? "";
+      expect(line).toMatch(/^token=none names=/);
+      const names = line.replace(/^token=none names=/, "").split(",");
+      expect(names).not.toContain("SOME_CLOUD_SECRET");
+      expect(names).toContain("PATH"); // what Node and the backends need still gets through
+    } finally {
+      if (saved.token === undefined) delete process.env.TANDEM_TOKEN;
+      else process.env.TANDEM_TOKEN = saved.token;
+      if (saved.secret === undefined) delete process.env.SOME_CLOUD_SECRET;
+      else process.env.SOME_CLOUD_SECRET = saved.secret;
+    }
+  });
+
+  it("refuses an import from outside the model's folder at the import's line, and bundles those inside it", async () => {
+    const folder = path.join(models, "escapes", "model");
+    const e = failed(await runModel({ file: path.join(folder, "model.ts"), typecheck: false }));
+    expect(e.kind).toBe("syntax");
+    expect(e.message).toBe(
+      `model.ts imports ../outside, which is outside the model's folder (${folder}): a model may import only "tandem" and files in its own folder`,
+    );
+    expect(e.location).toEqual({ file: path.join(folder, "model.ts"), line: 3, column: 24 });
+    const r = ok(await runModel({ file: path.join(folder, "stays_inside.ts"), typecheck: false, repeat: 0 }));
+    expect(r.outputs[0]?.shape).toEqual([2, 2]);
+  });
+});

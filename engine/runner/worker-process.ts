@@ -5,6 +5,7 @@ import { workerBundle } from "../bundles";
 import { FromWorker, type ToWorker, type WorkerPhase, type WorkerReply } from "../worker/protocol";
 import { formatLocation } from "../worker/stack";
 import { type WatchdogReport, findWatchdogReport, isWatchdogLine } from "../worker/watchdog-report";
+import { workerEnvironment } from "./worker-env";
 
 /**
  * One worker process under supervision: started through a launcher (a Node child process here, an
@@ -81,6 +82,7 @@ export function nodeLauncher(workerPath?: string): WorkerLauncher {
         execArgv: [`--max-old-space-size=${maxOldSpaceMb}`],
         stdio: ["ignore", "pipe", "pipe", "ipc"],
         serialization: "json",
+        env: workerEnvironment(),
       });
       return childProcessHandle(child);
     },

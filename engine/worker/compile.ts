@@ -1,7 +1,7 @@
 import { TraceMap } from "@jridgewell/trace-mapping";
 import * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { SourceLocation } from "../../shared/run";
@@ -27,22 +27,53 @@ export class CompileError extends Error {
 
 const BUNDLE_NAME = "__tandem_model_bundle__.js";
 
+/** Marks esbuild's own resolution of an import the policy below asked for, so the policy does not see it twice. */
+const RESOLVING = Symbol("tandem-imports: resolving");
+
+/** Whether `file` lies in `folder` or below it. */
+function inside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === "" || (relative.split(path.sep)[0] !== ".." && !path.isAbsolute(relative));
+}
+
+/** The folder with its links resolved, as esbuild resolves the files it bundles; as given when it is not there. */
+function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
+  }
+}
+
 /**
- * Model files may import "tandem" (provided by the worker) and their own relative files (bundled);
- * nothing else, so that a model runs the same on every machine and cannot reach the file system.
+ * Model files may import "tandem" (provided by the worker) and files in the entry file's folder tree
+ * (bundled); nothing else, so that a model runs the same on every machine and cannot read the rest of
+ * the file system into its bundle (../../.ssh/id_rsa.ts and the like). Checked on the file esbuild
+ * resolves, links followed, so a link inside the folder that points out of it is refused as well.
  */
-const importPolicy: esbuild.Plugin = {
-  name: "tandem-imports",
-  setup(build) {
-    build.onResolve({ filter: /.*/ }, (args) => {
-      if (args.path === "tandem") return { path: "tandem", external: true };
-      if (args.path.startsWith(".") || path.isAbsolute(args.path)) return undefined;
-      return {
-        errors: [{ text: `model files may import only "tandem" and relative files, not "${args.path}"` }],
-      };
-    });
-  },
-};
+function importPolicy(folder: string): esbuild.Plugin {
+  const root = realFolder(folder);
+  return {
+    name: "tandem-imports",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === RESOLVING || args.kind === "entry-point") return undefined;
+        if (args.path === "tandem") return { path: "tandem", external: true };
+        if (!args.path.startsWith(".") && !path.isAbsolute(args.path)) {
+          return { errors: [{ text: `model files may import only "tandem" and relative files, not "${args.path}"` }] };
+        }
+        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        if (!resolved.external && !inside(root, resolved.path)) {
+          const importer = path.isAbsolute(args.importer) ? path.relative(root, realFolder(args.importer)) || path.basename(args.importer) : args.importer;
+          const text = `${importer} imports ${args.path}, which is outside the model's folder (${root}): a model may import only "tandem" and files in its own folder`;
+          return { errors: [{ text }] };
+        }
+        return resolved;
+      });
+    },
+  };
+}
 
 function toLocation(loc: esbuild.Location | null, cwd: string): SourceLocation | null {
   if (!loc) return null;
@@ -75,7 +106,7 @@ export async function compileModel(file: string, source?: string): Promise<Compi
       absWorkingDir: cwd,
       logLevel: "silent",
       keepNames: true,
-      plugins: [importPolicy],
+      plugins: [importPolicy(dir)],
       // Same class-field semantics as the engine, so fields named like Function's own props work.
       tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
     });
