@@ -22,8 +22,11 @@ try {
   engine.connection = "failed";
   engine.connectionError = error instanceof Error ? error.message : String(error);
 }
+// The buffer open before a reload (with its unsaved text) comes back; a first start shows an example.
 const first = editor.examples.find((e) => e.id === "resnet_cnn") ?? editor.examples[0];
-if (first) editor.loadExample(first);
-else editor.newModel();
+if (!editor.restoreLast()) {
+  if (first) editor.loadExample(first);
+  else editor.newModel();
+}
 
 app.mount("#app");
