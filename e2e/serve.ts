@@ -15,15 +15,21 @@ export interface Serving {
   stop(): Promise<void>;
 }
 
+/** A given port and token: to start the engine again where a page that lost it looks for it. */
+export interface ServeOptions {
+  port?: number;
+  token?: string;
+}
+
 /**
- * Starts `tandem serve` as a user would (bin/tandem.mjs, from the repository root) on a free port,
- * with a fresh TANDEM_HOME, and resolves with the URL it prints.
+ * Starts `tandem serve` as a user would (bin/tandem.mjs, from the repository root) on a free port
+ * (or the given one), with a fresh TANDEM_HOME, and resolves with the URL it prints.
  */
-export async function startServe(timeoutMs = 90_000): Promise<Serving> {
+export async function startServe(timeoutMs = 90_000, options: ServeOptions = {}): Promise<Serving> {
   const home = mkdtempSync(path.join(os.tmpdir(), "tandem-e2e-home-"));
-  const child: ChildProcess = spawn(process.execPath, ["bin/tandem.mjs", "serve", "--port", "0"], {
+  const child: ChildProcess = spawn(process.execPath, ["bin/tandem.mjs", "serve", "--port", String(options.port ?? 0)], {
     cwd: ROOT,
-    env: { ...process.env, TANDEM_HOME: home, TANDEM_TOKEN: "" },
+    env: { ...process.env, TANDEM_HOME: home, TANDEM_TOKEN: options.token ?? "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { Page } from "playwright-core";
+import type { Dialog, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "./browser";
 import { ROOT, type Serving } from "./serve";
@@ -64,7 +64,11 @@ describe.skipIf(!chromium)("sessions in the window (tandem serve)", () => {
     await expect.poll(text).toContain(to);
   }
   async function reload(): Promise<void> {
+    // Unsaved edits make the page ask before it unloads (they are kept as a draft): leave.
+    const leave = (dialog: Dialog) => void (dialog.type() === "beforeunload" && dialog.accept());
+    page.on("dialog", leave);
     await page.reload();
+    page.off("dialog", leave);
     await connected();
     await page.locator('[data-testid="editor"] .view-line').first().waitFor();
   }
@@ -186,6 +190,8 @@ describe.skipIf(!chromium)("sessions in the window (tandem serve)", () => {
 
   it("opens the session again after a reload: the editor gets the latest run's source, the columns its results", async () => {
     await reload();
+    // The edited MLP came back as a draft: switching to another example asks first ("discard").
+    page.once("dialog", (dialog) => void dialog.accept());
     await page.getByTestId("examples").selectOption("resnet_cnn");
     await expect.poll(text).toContain("A small ResNet");
     await session("MLP widths").dblclick();

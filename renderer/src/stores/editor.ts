@@ -1,8 +1,9 @@
 import { defineStore } from "pinia";
-import { computed, ref } from "vue";
+import { computed, ref, watch } from "vue";
 import { errorMessage } from "../../../shared/client";
 import type { SourceLocation } from "../../../shared/run";
 import { EXAMPLES, type Example } from "../examples";
+import { browserDraftStorage, createDrafts } from "../lib/drafts";
 import { type Problem, fromDiagnostic } from "../lib/problems";
 import { useEngine } from "./engine";
 
@@ -12,6 +13,9 @@ import { useEngine } from "./engine";
  *
  * Loading another model bumps `generation`: the stores that show results of the old one (run
  * columns, graph view, export, the imported-code guard) watch it and clear what they showed.
+ *
+ * Unsaved text is kept as a draft in the browser's storage (lib/drafts.ts): loading a file that
+ * has one brings it back, and the window starts with the buffer it had open last.
  */
 
 const NEW_MODEL = `import { nn, F, type Tensor } from "tandem";
@@ -31,6 +35,7 @@ export const inputs = { x: [8, 16] };
 
 export const useEditor = defineStore("editor", () => {
   const engine = useEngine();
+  const drafts = createDrafts(browserDraftStorage());
   const filename = ref("model.ts");
   /** Where the file is on disk (desktop app's openFile/saveFile), null for a new or example model. */
   const filePath = ref<string | null>(null);
@@ -51,12 +56,25 @@ export const useEditor = defineStore("editor", () => {
   function load(name: string, text: string, path: string | null, example: string | null = null) {
     filename.value = name;
     filePath.value = path;
-    source.value = text;
+    source.value = drafts.draftFor({ filename: name, filePath: path, exampleId: example, saved: text }) ?? text;
     savedSource.value = text;
     exampleId.value = example;
     checkProblems.value = [];
     generation.value++;
   }
+
+  /** The buffer the window had open when it last ran, with its unsaved text; false on a first start. */
+  function restoreLast(): boolean {
+    const last = drafts.lastBuffer();
+    if (!last) return false;
+    load(last.filename, last.saved, last.filePath, last.exampleId);
+    return true;
+  }
+
+  // Every edit, load and save updates the draft (localStorage writes are small and synchronous).
+  watch([source, savedSource, filename, filePath, exampleId], () =>
+    drafts.remember({ filename: filename.value, filePath: filePath.value, exampleId: exampleId.value, saved: savedSource.value, text: source.value }),
+  );
 
   /** A saved run's source back in the editor (sessions sidebar); whatever the columns showed goes. */
   function restoreSource(name: string, text: string) {
@@ -138,6 +156,7 @@ export const useEditor = defineStore("editor", () => {
     examples: EXAMPLES,
     model,
     load,
+    restoreLast,
     restoreSource,
     loadExample,
     newModel,

@@ -13,6 +13,8 @@ export const useEngine = defineStore("engine", () => {
   const client = shallowRef<TandemClient | null>(null);
   const connection = ref<"connecting" | "connected" | "lost" | "failed">("connecting");
   const connectionError = ref<string | null>(null);
+  /** While the connection is lost: whether the window is trying to reach the engine again (serve), and how often it tried. */
+  const reconnectAttempts = ref<number | null>(null);
   const hello = ref<Result<"hello"> | null>(null);
   const backends = ref<BackendInfo[]>([]);
   const notice = ref<{ text: string; kind: "info" | "error"; nonce: number } | null>(null);
@@ -27,6 +29,7 @@ export const useEngine = defineStore("engine", () => {
     try {
       hello.value = await c.hello();
       connection.value = "connected";
+      reconnectAttempts.value = null;
     } catch (error) {
       connection.value = "failed";
       connectionError.value = errorMessage(error);
@@ -34,9 +37,10 @@ export const useEngine = defineStore("engine", () => {
     }
     c.backends().then(
       (list) => (backends.value = list),
-      (error: unknown) => say(`could not list the backends: ${errorMessage(error)}`, "error"),
+      // The engine stopping says so in the banner; only a live engine's refusal is news.
+      (error: unknown) => client.value === c && connection.value === "connected" && say(`could not list the backends: ${errorMessage(error)}`, "error"),
     );
   }
 
-  return { client, connection, connectionError, hello, backends, notice, say, attach };
+  return { client, connection, connectionError, reconnectAttempts, hello, backends, notice, say, attach };
 });
