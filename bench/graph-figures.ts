@@ -4,7 +4,7 @@
  * measured in worker processes as `tandem run` does. Run: npx tsx bench/graph-figures.ts [--repeat N]
  */
 import { RunMode } from "../shared/run";
-import { runModel } from "../engine/runner/run-model";
+import { runModel } from "../engine/service/run-model";
 import { provenance } from "../engine/worker/provenance";
 import { ensureBuilt } from "../bin/build.mjs";
 

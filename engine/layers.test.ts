@@ -23,7 +23,6 @@ const KNOWN_UPWARD: readonly { from: string; to: string; why: string }[] = [
   { from: "ops/record.ts", to: "api/dtype.ts", why: "DType is a type-only import; it belongs in ops or shared" },
   { from: "ops/emit-context.ts", to: "api/dtype.ts", why: "DType is a type-only import; it belongs in ops or shared" },
   { from: "worker/main.ts", to: "bench/job.ts", why: "the worker process's entry runs bench jobs, while bench uses the worker's library (compile, instantiate); splitting worker/ into a library below bench and a thin entry above removes it" },
-  { from: "runner/run-model.ts", to: "service/in-process.ts", why: "the CLI's way in to the in-process engine lives in runner/; it belongs with the CLI" },
 ];
 
 function layerOf(file: string): string {

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Parity } from "../../shared/graph";
 import { describeMismatch } from "../../shared/mismatch";
 import type { RunOutcome, RunRequestInput } from "../../shared/run";
-import { runModel } from "../runner/run-model";
+import { runModel } from "../service/run-model";
 import { DEFAULT_TOLERANCE, type Tolerance, withinTolerance } from "../worker/parity";
 import { formatLocation } from "../worker/stack";
 import { formatDiagnostics, formatError } from "./format";

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync } from "node:fs";
 import { BackendName } from "../../shared/backends";
 import type { ErrorKind } from "../../shared/run";
-import { runModel, typecheckFile } from "../runner/run-model";
+import { runModel, typecheckFile } from "../service/run-model";
 import { TANDEM_VERSION } from "../worker/provenance";
 import { Quantize, RunMode, type RunRequestInput } from "../../shared/run";
 import { formatDiagnostics, formatError, formatRun } from "./format";
