@@ -5,7 +5,7 @@
  */
 import { RunMode } from "../shared/run";
 import { runModel } from "../engine/service/run-model";
-import { provenance } from "../engine/worker/provenance";
+import { provenance } from "../engine/model/provenance";
 import { ensureBuilt } from "../bin/build.mjs";
 
 // Each run starts dist/worker.mjs, which runtime code only finds: build it first.

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { BackendName } from "../../shared/backends";
 import type { ErrorKind } from "../../shared/run";
 import { runModel, typecheckFile } from "../service/run-model";
-import { TANDEM_VERSION } from "../worker/provenance";
+import { TANDEM_VERSION } from "../model/provenance";
 import { Quantize, RunMode, type RunRequestInput } from "../../shared/run";
 import { formatDiagnostics, formatError, formatRun } from "./format";
 import { registerCheckCommand } from "./check";
