@@ -4,8 +4,8 @@
  * measured in worker processes as `tandem run` does. Run: npx tsx bench/graph-figures.ts [--repeat N]
  */
 import { RunMode } from "../shared/run";
-import { runModel } from "../engine/runner/run-model";
-import { provenance } from "../engine/worker/provenance";
+import { runModel } from "../engine/service/run-model";
+import { provenance } from "../engine/model/provenance";
 import { ensureBuilt } from "../bin/build.mjs";
 
 // Each run starts dist/worker.mjs, which runtime code only finds: build it first.

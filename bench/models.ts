@@ -10,7 +10,7 @@ import path from "node:path";
 import type { BenchCase, BenchResult, BenchVariant, Missing, PeakResult } from "../shared/bench";
 import { bytes, formatPeak, ms, table } from "../engine/bench/format";
 import { defaultPeakCache } from "../engine/bench/peak";
-import { runBench } from "../engine/runner/run-model";
+import { runBench } from "../engine/service/run-model";
 import { type TorchModelsRequest, type TorchModelsResult, runTorchModels } from "./torch-peer";
 import { ensureBuilt } from "../bin/build.mjs";
 

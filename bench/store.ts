@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunOutcome } from "../shared/run";
-import { runModel } from "../engine/runner/run-model";
+import { runModel } from "../engine/service/run-model";
 import { snapshotSources } from "../engine/store/snapshot";
 import { openStore, type Store } from "../engine/store/store";
 import { collectProvenance } from "./provenance";

@@ -103,7 +103,7 @@ export const ExportSummary = z.object({
   /**
    * The file loaded and run in onnxruntime, against eager outputs on the same inputs, and the
    * verdict: every |ort - eager| <= atol + rtol * max|eager|. The tolerance is float32 noise for a
-   * float export and int8 rounding for a quantized one (engine/worker/parity.ts says why each).
+   * float export and int8 rounding for a quantized one (engine/model/parity.ts says why each).
    * Both default to null for results saved before the verdict existed.
    */
   onnxruntime: z.object({

@@ -10,8 +10,8 @@ import type { BenchCase, BenchProgress, FlopCount, Missing, OpProfile } from "..
 import type { Graph } from "../graph/ir";
 import { runPasses } from "../graph/passes";
 import { type TraceResult, trace } from "../graph/tracer";
-import { makeInputs } from "../worker/inputs";
-import { currentUserFrame } from "../worker/stack";
+import { makeInputs } from "../model/inputs";
+import { currentUserFrame } from "../model/stack";
 import { caseMemory, pickedThreads, ratios, variantFigures } from "./assemble";
 import { countFlops } from "./flops";
 import { type BlockStart, rssNow } from "../measure/memory";

@@ -6,7 +6,7 @@ import os from "node:os";
 import type { z } from "zod";
 import type { BenchProvenance } from "../../shared/bench";
 import { ROOT } from "../paths";
-import { TANDEM_VERSION } from "../worker/provenance";
+import { TANDEM_VERSION } from "../model/provenance";
 
 const require = createRequire(import.meta.url);
 

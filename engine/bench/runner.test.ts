@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type BenchResult, BenchResult as BenchResultSchema, type BenchOutcome } from "../../shared/bench";
 import { formatBench } from "./format";
-import { runBench } from "../runner/run-model";
+import { runBench } from "../service/run-model";
 
 const examples = path.resolve(import.meta.dirname, "../../assets/examples");
 const models = path.resolve(import.meta.dirname, "../test/fixtures/models");

@@ -12,7 +12,7 @@ import type { Graph } from "../graph/ir";
 import type { FeedTensor } from "../onnx/host-tensor";
 import { loadOrt } from "../onnx/ort";
 import { type OnnxSession, createSession, detectExecutionProviders } from "../onnx/runtime";
-import { TANDEM_VERSION } from "../worker/provenance";
+import { TANDEM_VERSION } from "../model/provenance";
 import { rssNow } from "../measure/memory";
 import { ortProfile } from "./profile";
 import { type CaseSetup, now, reason } from "./variant";

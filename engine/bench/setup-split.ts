@@ -11,7 +11,7 @@ import { describeMismatch } from "../../shared/mismatch";
 import type { Tensor, nn } from "../api";
 import { SegmentExecutor } from "../graph/segments";
 import type { TraceResult } from "../graph/tracer";
-import { parity, withinTolerance } from "../worker/parity";
+import { parity, withinTolerance } from "../model/parity";
 import { rssNow } from "../measure/memory";
 import { segmentsProfile } from "./profile";
 import { tfjsProfile } from "./setup-tfjs";

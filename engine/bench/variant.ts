@@ -7,7 +7,7 @@ import os from "node:os";
 import type { BackendInfo } from "../../shared/backends";
 import type { BenchCase, BenchMode, BenchProgress, BenchRequest, ColdCosts, Missing, OpProfile, PeakResult } from "../../shared/bench";
 import type { Tensor, nn } from "../api";
-import type { InputSpecs } from "../worker/inputs";
+import type { InputSpecs } from "../model/inputs";
 import type { RssSampler } from "../measure/memory";
 import type { Block } from "../measure/timer";
 

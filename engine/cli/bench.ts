@@ -9,7 +9,7 @@ import { BenchMode, type BenchProgress, type BenchRequestInput } from "../../sha
 import type { ErrorKind } from "../../shared/run";
 import { formatBench, formatPeak } from "../bench/format";
 import { defaultPeakCache } from "../bench/peak";
-import { runBench } from "../runner/run-model";
+import { runBench } from "../service/run-model";
 import { formatError } from "./format";
 import { saveBenchToSession } from "./sessions";
 

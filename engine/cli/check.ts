@@ -2,9 +2,9 @@ import type { Command } from "commander";
 import type { Parity } from "../../shared/graph";
 import { describeMismatch } from "../../shared/mismatch";
 import type { RunOutcome, RunRequestInput } from "../../shared/run";
-import { runModel } from "../runner/run-model";
-import { DEFAULT_TOLERANCE, type Tolerance, withinTolerance } from "../worker/parity";
-import { formatLocation } from "../worker/stack";
+import { runModel } from "../service/run-model";
+import { DEFAULT_TOLERANCE, type Tolerance, withinTolerance } from "../model/parity";
+import { formatLocation } from "../model/stack";
 import { formatDiagnostics, formatError } from "./format";
 import { formatBreaks } from "./format-graph";
 

@@ -1,6 +1,6 @@
 import type { ExportSummary, GraphBreak, GraphRunSummary, Parity } from "../../shared/graph";
 import { describeMismatch } from "../../shared/mismatch";
-import { formatLocation } from "../worker/stack";
+import { formatLocation } from "../model/stack";
 
 const ms = (v: number): string => `${v.toFixed(v >= 10 ? 0 : 1)} ms`;
 

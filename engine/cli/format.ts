@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../../shared/diagnostics";
 import { fromJsonFloat } from "../../shared/float";
 import type { LogEntry, ModelError, OutputSummary, RunResult } from "../../shared/run";
-import { formatLocation } from "../worker/stack";
+import { formatLocation } from "../model/stack";
 import { formatGraphSummary } from "./format-graph";
 
 const ms = (v: number): string => (v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(v >= 10 ? 1 : 2)} ms`);

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ModelError, RunOutcome } from "../../shared/run";
-import { runModel } from "./run-model";
+import { runModel } from "../service/run-model";
 
 const file = path.resolve(import.meta.dirname, "../test/fixtures/models/missing_api_inline.ts");
 

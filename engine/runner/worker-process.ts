@@ -3,7 +3,7 @@ import type { BenchProgress, BenchRequest } from "../../shared/bench";
 import type { LogEntry, ModelError, RunRequest } from "../../shared/run";
 import { workerBundle } from "../bundles";
 import { FromWorker, type ToWorker, type WorkerPhase, type WorkerReply } from "../worker/protocol";
-import { formatLocation } from "../worker/stack";
+import { formatLocation } from "../model/stack";
 import { type WatchdogReport, findWatchdogReport, isWatchdogLine } from "../worker/watchdog-report";
 import { workerEnvironment } from "./worker-env";
 

@@ -6,7 +6,7 @@ import type { RunOutcome, RunRequest } from "../../shared/run";
 import { runOutcome } from "./run-outcome";
 import { jobError } from "../runner/worker-process";
 import { saveRunOutcome } from "../store/save";
-import { TANDEM_VERSION } from "../worker/provenance";
+import { TANDEM_VERSION } from "../model/provenance";
 import { artifactHandlers } from "./artifacts";
 import { benchHandler } from "./bench";
 import { type CallContext, type Handlers, ServiceError } from "./call";

@@ -18,7 +18,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { RunKind, SavedOutcome } from "../../shared/sessions";
-import { TANDEM_VERSION } from "../worker/provenance";
+import { TANDEM_VERSION } from "../model/provenance";
 import { hashSources } from "./snapshot";
 import { type Store, StoreError } from "./store";
 

@@ -1,6 +1,6 @@
 import type { RunOutcome } from "../../shared/run";
 import type { RunKind, RunSummary, SavedOutcome, SavedProvenance, SessionInfo } from "../../shared/sessions";
-import { provenance } from "../worker/provenance";
+import { provenance } from "../model/provenance";
 import { type GitInfo, tandemGit } from "./git";
 import type { SaveOptions } from "./store";
 

@@ -12,7 +12,7 @@ export interface Sources {
 }
 
 /**
- * sha256 over (path, text) of each file in path order: the scheme engine/worker/compile.ts uses
+ * sha256 over (path, text) of each file in path order: the scheme engine/model/compile.ts uses
  * for RunResult.sourceHash, so the snapshot of an unchanged model has the run's own source hash.
  */
 export function hashSources(files: readonly { path: string; text: string }[]): string {

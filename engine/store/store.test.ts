@@ -219,7 +219,7 @@ describe("source snapshots", () => {
     const snapshot = await snapshotSources("assets/examples/mlp.ts");
     expect(snapshot?.entry).toBe("mlp.ts");
     expect(snapshot?.files[0]?.text).toBe(readFileSync("assets/examples/mlp.ts", "utf8"));
-    const { compileModel } = await import("../worker/compile");
+    const { compileModel } = await import("../model/compile");
     expect(hashSources(snapshot?.files ?? [])).toBe((await compileModel("assets/examples/mlp.ts")).sourceHash);
   });
 

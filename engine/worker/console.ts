@@ -1,6 +1,6 @@
 import { formatWithOptions } from "node:util";
 import type { LogEntry } from "../../shared/run";
-import { currentUserFrame } from "./stack";
+import { currentUserFrame } from "../model/stack";
 
 const LEVELS = ["log", "info", "warn", "error", "debug"] as const;
 

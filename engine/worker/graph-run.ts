@@ -9,7 +9,7 @@ import { type GraphRunner, driveRunner } from "./graph-runner";
 import { exportAndCheck, ortRunner } from "./onnx-run";
 import { planRunner } from "./plan-run";
 import { splitRunner } from "./split-run";
-import { currentUserFrame } from "./stack";
+import { currentUserFrame } from "../model/stack";
 
 /** The runners of whole graphs, by the summary's runner name; a model with breaks runs split instead. */
 const RUNNERS = { tfjs: planRunner, ort: ortRunner } as const satisfies Record<GraphRunSummary["runner"], (traced: TraceResult, ctx: ExecutionContext) => GraphRunner>;

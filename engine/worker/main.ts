@@ -11,10 +11,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { BenchOutcome, BenchRequest } from "../../shared/bench";
 import type { LogEntry, RunOutcome, RunRequest } from "../../shared/run";
 import { listBackends } from "../eager/backend";
-import { toModelError } from "./errors";
+import { toModelError } from "../model/errors";
 import { type FromWorker, ToWorker, type WorkerReply } from "./protocol";
 import { runJob } from "./run-job";
-import { installStackMapper, setBundle } from "./stack";
+import { installStackMapper, setBundle } from "../model/stack";
 import { armWatchdog, disarmWatchdog, watchdogDelay } from "./watchdog";
 import { typecheckForRun, warmTypechecker } from "../check/safe";
 

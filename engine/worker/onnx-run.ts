@@ -12,8 +12,8 @@ import { checkModelWithPython, pythonOnnxUnavailableReason } from "../onnx/pytho
 import { type OnnxSession, createSession, detectExecutionProviders } from "../onnx/runtime";
 import type { ExecutionContext } from "./execution";
 import type { GraphRunner } from "./graph-runner";
-import { provenance } from "./provenance";
-import { DEFAULT_TOLERANCE, parityOfValues, QUANTIZED_TOLERANCE, withinTolerance } from "./parity";
+import { provenance } from "../model/provenance";
+import { DEFAULT_TOLERANCE, parityOfValues, QUANTIZED_TOLERANCE, withinTolerance } from "../model/parity";
 import { summarizeValues } from "./summarize";
 
 function exportGraph(traced: TraceResult, ctx: ExecutionContext, opset = 17, dynamicBatch = false, quantize: Quantize = "none"): ExportResult {

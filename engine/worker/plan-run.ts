@@ -5,7 +5,7 @@ import { compilePlan } from "../graph/plan";
 import type { TraceResult } from "../graph/tracer";
 import type { ExecutionContext } from "./execution";
 import type { GraphRunner } from "./graph-runner";
-import { parity } from "./parity";
+import { parity } from "../model/parity";
 import { summarize } from "./summarize";
 
 /** graph:tfjs: the optimized graph as a compiled plan, on the same kernels as eager, no tracing or checks per call. */

@@ -3,7 +3,7 @@ import { SegmentExecutor } from "../graph/segments";
 import type { TraceResult } from "../graph/tracer";
 import type { ExecutionContext } from "./execution";
 import type { GraphRunner } from "./graph-runner";
-import { parity } from "./parity";
+import { parity } from "../model/parity";
 import { summarize } from "./summarize";
 
 /**

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { userFrames } from "./stack";
+import { userFrames } from "../model/stack";
 import { WATCHDOG_MARK, type WatchdogReport } from "./watchdog-report";
 
 /**

@@ -12,7 +12,7 @@ import { OnnxBuilder } from "../../onnx/builder";
 import { ModelProtoSchema, TensorProto_DataType } from "../../onnx/generated/onnx_pb";
 import { checkModelWithPython, pythonOnnxUnavailableReason } from "../../onnx/python-checker";
 import { createSession, type FeedTensor } from "../../onnx/runtime";
-import { parityOfValues, QUANTIZED_TOLERANCE, withinTolerance } from "../../worker/parity";
+import { parityOfValues, QUANTIZED_TOLERANCE, withinTolerance } from "../../model/parity";
 import { runPasses } from "../passes";
 import { type TraceResult, trace } from "../tracer";
 import { type ExportResult, exportOnnx } from "./onnx-export";

@@ -2,7 +2,7 @@ import type { ModelRef, ParamsInput } from "../../shared/contract";
 import type { BenchOutcome, BenchProgress, BenchRequestInput } from "../../shared/bench";
 import type { Diagnostic } from "../../shared/diagnostics";
 import type { LogEntry, ModelError, RunOutcome, RunRequestInput } from "../../shared/run";
-import { type InProcessOptions, withInProcessEngine } from "../service/in-process";
+import { type InProcessOptions, withInProcessEngine } from "./in-process";
 
 /**
  * One model run, type check or benchmark of a file: the CLI's and the scripts' way in. Each is a
