@@ -191,10 +191,12 @@ describe("runModel: errors point at the user's line", () => {
 describe("runModel: the caller survives a broken worker", () => {
   it("stops an infinite loop at the time limit, then runs the next job", async () => {
     const start = Date.now();
-    const e = failed(await runModel({ file: path.join(models, "infinite_loop.ts"), timeoutMs: 1500 }));
+    // A limit of a few seconds leaves the watchdog (which reports shortly before it) room on a
+    // loaded machine; the bound below only catches a worker that is never stopped.
+    const e = failed(await runModel({ file: path.join(models, "infinite_loop.ts"), timeoutMs: 4000 }));
     expect(e.kind).toBe("timeout");
-    expect(e.message).toContain("1.5 s");
-    expect(Date.now() - start).toBeLessThan(15_000);
+    expect(e.message).toContain("4 s");
+    expect(Date.now() - start).toBeLessThan(45_000);
     // Where it was stuck, from the worker's watchdog thread: the loop in forward.
     expect(e.location).toMatchObject({ file: path.join(models, "infinite_loop.ts"), line: 6 });
     expect(e.message).toMatch(/stopped while in Spins\.forward/);
