@@ -25,32 +25,29 @@ export class ELU extends Module {
   override extra_repr(): string { return `alpha=${py(this.alpha)}`; }
 }
 
-// Modules with no arguments but PyTorch's optional `inplace` (tensors are immutable here: same results).
-export class ReLU6 extends Module {
+/**
+ * A module with no arguments but PyTorch's optional `inplace` (tensors are immutable here: same
+ * results). A named base rather than a class factory, which the editor's API declarations cannot emit.
+ */
+export abstract class ArgumentlessActivation extends Module {
   constructor(_inplace: boolean | InplaceOption = false) {
     super();
   }
+}
+
+export class ReLU6 extends ArgumentlessActivation {
   override forward(x: Tensor): Tensor { return relu6(x); }
 }
 
-export class Hardswish extends Module {
-  constructor(_inplace: boolean | InplaceOption = false) {
-    super();
-  }
+export class Hardswish extends ArgumentlessActivation {
   override forward(x: Tensor): Tensor { return hardswish(x); }
 }
 
-export class Hardsigmoid extends Module {
-  constructor(_inplace: boolean | InplaceOption = false) {
-    super();
-  }
+export class Hardsigmoid extends ArgumentlessActivation {
   override forward(x: Tensor): Tensor { return hardsigmoid(x); }
 }
 
-export class Mish extends Module {
-  constructor(_inplace: boolean | InplaceOption = false) {
-    super();
-  }
+export class Mish extends ArgumentlessActivation {
   override forward(x: Tensor): Tensor { return mish(x); }
 }
 
